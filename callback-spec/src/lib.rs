@@ -1,0 +1,36 @@
+//! The one definition of what a Zoho Desk callback handler is declared with.
+//!
+//! This crate holds the facts that the runtime ([`callback-core`]), the
+//! attribute macros and the build-time manifest scanner must agree on, so that
+//! each lives in exactly one place:
+//!
+//! - [`Event`]: the eight platform events, their wire names, the `-ize`
+//!   spellings accepted when reading, and the attribute macro of each;
+//! - [`default_path`] and [`validate_path`]: where a handler is mounted;
+//! - with the `syn` feature, the attribute grammar
+//!   (`#[on_install(path = "/x")]`): [`parse_args`] and [`recognise_attribute`].
+//!
+//! Users rarely depend on it directly: `callback-core` re-exports [`Event`].
+//!
+//! ```
+//! use callback_spec::{default_path, Event};
+//!
+//! for event in Event::ALL {
+//!     println!("{event:<20} {}", default_path(event));
+//! }
+//! assert_eq!(default_path(Event::Install), "/callbacks/onInstall");
+//! ```
+//!
+//! [`callback-core`]: https://docs.rs/callback-core
+
+mod event;
+mod path;
+
+#[cfg(feature = "syn")]
+mod attr;
+
+pub use event::{Event, UnknownEvent};
+pub use path::{DEFAULT_PATH_PREFIX, PathError, default_path, validate_path};
+
+#[cfg(feature = "syn")]
+pub use attr::{HandlerArgs, HandlerAttr, parse_args, recognise_attribute};
