@@ -1,1 +1,109 @@
-//! wip
+//! The framework-agnostic core of Zoho Desk extension callbacks.
+//!
+//! ```
+//! use callback_core::{Event, Secret, Signer, Verifier};
+//!
+//! let secret = Secret::new("the secret of your plugin-manifest.json")?;
+//! let body = br#"{"event":"onZohoAuthorise","orgId":387238,"securityContext":"2398deio3qwnx3c9xwi3nc3njkh9jfico"}"#;
+//! let hash = Signer::new(&secret).sign(body); // what Zoho sends in the HASH header
+//!
+//! let verifier = Verifier::new(secret);
+//! let payload = verifier.verify(hash.as_str().into(), body)?.parse()?;
+//! assert_eq!(payload.event(), Event::ZohoAuthorise);
+//! assert_eq!(payload.org_id().get(), 387238);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Most extensions use this crate through `callback-actix`, which re-exports
+//! what handlers need, and write handlers with the attribute macros
+//! (`#[on_install]`, …). This crate holds everything that does not depend on
+//! a web framework:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`Event`] | the eight platform events |
+//! | [`payload`] | the callback body: [`Payload`], [`OrgId`], [`SecurityContext`] |
+//! | [`signature`] | the `HASH` header: [`Secret`], [`Signer`], [`Verifier`], pluggable schemes |
+//! | [`manifest`] | the `callbackListener` section and its format-preserving merge |
+//! | [`Router`] | verify, parse, route, call: one [`Outcome`] for every adapter |
+//! | [`FromCallback`] | handler arguments: [`Callback`], [`State`], [`Extra`], … |
+//! | [`testing`] | signed (and deliberately broken) requests for tests |
+//!
+//! # One callback, from bytes to handler
+//!
+//! [`Router::dispatch_with_timer`] runs, in order: the path lookup, the
+//! `HASH` check over the exact bytes received ([`Verifier::verify`] returns
+//! a [`Verified`], the only thing that can be parsed), the content type,
+//! the parse, the choice of handler by the payload's event, argument
+//! extraction, and the handler itself with panics caught and the deadline
+//! enforced. Each refusal is a [`Rejection`] whose [`RejectionKind`] fixes the
+//! HTTP status and a stable error code; the handler never runs for one.
+//!
+//! # The HASH scheme
+//!
+//! Zoho documents the `HASH` as "an HMAC sha256 encrypted string with the
+//! key as app's secret (manifest.secret)", usable to verify that a callback
+//! was sent by Zoho Desk. It does not document, for callbacks, the exact
+//! input bytes or the digest encoding. The default, [`HmacSha256Hex`], is
+//! HMAC-SHA256 keyed with the UTF-8 bytes of the secret, over the raw body
+//! exactly as received, as 64 hex digits in either case, compared in
+//! constant time. If the platform turns out to sign something else, implement
+//! [`signature::SignatureScheme`] and pass it to [`RouterBuilder::scheme`].
+//!
+//! Several secrets may be configured at once, for rotation without downtime.
+//! Secrets, expected MACs and security contexts never appear in `Debug`
+//! output, error messages or logs.
+
+mod callback;
+mod extract;
+mod handler;
+pub mod manifest;
+mod outcome;
+pub mod payload;
+mod router;
+mod run;
+mod secret;
+pub mod signature;
+mod state;
+pub mod testing;
+mod trace;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use callback::Callback;
+pub use callback_spec::{
+    DEFAULT_PATH_PREFIX, Event, PathError, UnknownEvent, default_path, validate_path,
+};
+pub use extract::{CallContext, Extra, FromCallback, State};
+pub use handler::{
+    Handler, HandlerError, HandlerFuture, HandlerInfo, HandlerList, IntoHandlerResult,
+    StaticHandler,
+};
+pub use outcome::{Handled, Outcome, Rejection, RejectionKind};
+pub use payload::{OrgId, Payload, SecurityContext};
+pub use router::{BuildError, CallbackRequest, DEFAULT_BODY_LIMIT, Router, RouterBuilder};
+pub use secret::{Secret, SecretError};
+pub use signature::{HmacSha256Hex, SignatureError, SignatureHeader, Signer, Verified, Verifier};
+pub use state::{MissingState, StateMap};
+
+/// Lists an extension's handlers: what both mounting and the manifest read.
+///
+/// ```ignore
+/// let handlers = callbacks![installed, config::config_added];
+/// ```
+///
+/// Each name is a function annotated with one of the handler attributes.
+/// Two handlers for the same event are a compile error naming the event.
+#[macro_export]
+macro_rules! callbacks {
+    ($($handler:path),* $(,)?) => {{
+        const _: () = $crate::__private::assert_unique_events(&[
+            $(<$handler as $crate::__private::StaticHandler>::INFO.event),*
+        ]);
+        $crate::HandlerList::new(&[
+            $(<$handler as $crate::__private::StaticHandler>::HANDLER),*
+        ])
+    }};
+}

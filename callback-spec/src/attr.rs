@@ -52,9 +52,7 @@ pub fn parse_args(tokens: TokenStream) -> syn::Result<HandlerArgs> {
                 .map_or_else(|| "this".to_owned(), |i| format!("`{i}`"));
             push(syn::Error::new(
                 meta.path().span(),
-                format!(
-                    "unknown argument {name}; the only argument is `path = \"/your/path\"`"
-                ),
+                format!("unknown argument {name}; the only argument is `path = \"/your/path\"`"),
             ));
             continue;
         }
@@ -163,7 +161,8 @@ mod tests {
 
     #[test]
     fn all_problems_are_reported_at_once() {
-        let err = parse_args(quote!(route = "/a", path = "nope", path = "/b", path = 3)).unwrap_err();
+        let err =
+            parse_args(quote!(route = "/a", path = "nope", path = "/b", path = 3)).unwrap_err();
         assert_eq!(
             messages(err),
             [

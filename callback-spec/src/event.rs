@@ -215,7 +215,10 @@ mod tests {
         for event in Event::ALL {
             assert_eq!(event.to_string().parse::<Event>(), Ok(event));
             assert_eq!(Event::ALL[event.index()], event);
-            assert_eq!(Event::from_attribute_name(event.attribute_name()), Some(event));
+            assert_eq!(
+                Event::from_attribute_name(event.attribute_name()),
+                Some(event)
+            );
         }
     }
 
@@ -260,6 +263,9 @@ mod tests {
         assert_eq!(e, Event::ZohoAuthorise);
         assert_eq!(serde_json::to_string(&e).unwrap(), "\"onZohoAuthorise\"");
         let err = serde_json::from_str::<Event>("\"nope\"").unwrap_err();
-        assert!(err.to_string().starts_with("unknown event \"nope\""), "{err}");
+        assert!(
+            err.to_string().starts_with("unknown event \"nope\""),
+            "{err}"
+        );
     }
 }

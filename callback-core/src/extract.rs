@@ -1,0 +1,154 @@
+//! Handler arguments: what a handler can ask for, and how it is provided.
+
+use crate::outcome::{Rejection, RejectionKind};
+use crate::state::{MissingState, StateMap};
+use crate::{Callback, Event, OrgId, Payload, SecurityContext};
+use serde_json::{Map, Value};
+use std::ops::{Deref, DerefMut};
+
+/// What an extractor reads from: the callback and the application state.
+#[derive(Clone, Copy, Debug)]
+pub struct CallContext<'a> {
+    callback: &'a Callback,
+    state: &'a StateMap,
+}
+
+impl<'a> CallContext<'a> {
+    /// A context over `callback` and `state`.
+    pub fn new(callback: &'a Callback, state: &'a StateMap) -> Self {
+        CallContext { callback, state }
+    }
+
+    /// The callback.
+    pub fn callback(&self) -> &'a Callback {
+        self.callback
+    }
+
+    /// The application state.
+    pub fn state(&self) -> &'a StateMap {
+        self.state
+    }
+}
+
+/// A type a handler can take as an argument, extracted from the callback and
+/// the application state (like axum's extractors).
+///
+/// Provided: [`Callback`], [`Payload`], [`Event`], [`OrgId`],
+/// [`SecurityContext`] (refused with `400 invalid_payload` when the payload
+/// has none), `Option<SecurityContext>`, [`Extra`] and [`State<T>`].
+/// Implement it for your own types to extract them the same way.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a callback handler argument",
+    label = "the framework cannot provide a `{Self}`",
+    note = "a handler argument must implement `callback_core::FromCallback`: use `Callback`, `Payload`, `Event`, `OrgId`, `SecurityContext`, `Extra` or `State<T>`, or implement `FromCallback` for your type"
+)]
+pub trait FromCallback: Sized {
+    /// Extracts the value, or refuses the callback.
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection>;
+
+    /// Checks, when the handlers are mounted, that the state this extractor
+    /// needs is present, so a missing `.state(...)` fails at start-up rather
+    /// than on the first callback.
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        let _ = state;
+        Ok(())
+    }
+}
+
+impl FromCallback for Callback {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.callback.clone())
+    }
+}
+
+impl FromCallback for Payload {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.callback.payload().clone())
+    }
+}
+
+impl FromCallback for Event {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.callback.event())
+    }
+}
+
+impl FromCallback for OrgId {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.callback.org_id())
+    }
+}
+
+impl FromCallback for SecurityContext {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        cx.callback.security_context().cloned().ok_or_else(|| {
+            Rejection::new(
+                RejectionKind::InvalidPayload,
+                "the payload has no securityContext, which this handler needs",
+            )
+        })
+    }
+}
+
+impl FromCallback for Option<SecurityContext> {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.callback.security_context().cloned())
+    }
+}
+
+/// The payload's fields other than `event`, `orgId` and `securityContext`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extra(pub Map<String, Value>);
+
+impl Deref for Extra {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl FromCallback for Extra {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(Extra(cx.callback.extra().clone()))
+    }
+}
+
+/// Shared application state of type `T`, provided where the callbacks are
+/// mounted (`.state(value)`). Each handler call gets a clone, so share
+/// expensive things through an `Arc` or a pool handle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct State<T>(pub T);
+
+impl<T> Deref for State<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> DerefMut for State<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> FromCallback for State<T> {
+    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        match cx.state.get::<T>() {
+            Some(value) => Ok(State(value.clone())),
+            None => {
+                let missing = MissingState {
+                    type_name: std::any::type_name::<T>(),
+                };
+                Err(
+                    Rejection::new(RejectionKind::MissingState, "the server is misconfigured")
+                        .with_detail(missing.to_string()),
+                )
+            }
+        }
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        state.require::<T>()
+    }
+}

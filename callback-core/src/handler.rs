@@ -1,0 +1,188 @@
+//! The handler trait that the attribute macros implement, and the list that
+//! `callbacks![]` builds.
+
+use crate::Event;
+use crate::extract::CallContext;
+use crate::outcome::Rejection;
+use crate::state::{MissingState, StateMap};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// What is known about a handler without running it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HandlerInfo {
+    /// The event it handles.
+    pub event: Event,
+    /// The path it is mounted at.
+    pub path: &'static str,
+    /// The function's name.
+    pub name: &'static str,
+    /// The module it is declared in (`module_path!()`).
+    pub module: &'static str,
+}
+
+impl HandlerInfo {
+    /// `module::name`, for messages.
+    pub fn qualified_name(&self) -> String {
+        format!("{}::{}", self.module, self.name)
+    }
+}
+
+/// The future a handler returns.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), HandlerError>> + Send + 'static>>;
+
+/// A callback handler. The attribute macros (`#[on_install]`, …) implement it
+/// for a companion type of each annotated function; implement it by hand only
+/// to build handlers some other way.
+pub trait Handler: Send + Sync + 'static {
+    /// The handler's event, path and name.
+    fn info(&self) -> &'static HandlerInfo;
+
+    /// Checks that the state its arguments need is present.
+    fn check_state(&self, state: &StateMap) -> Result<(), MissingState>;
+
+    /// Extracts the arguments and starts the handler. An argument that
+    /// cannot be extracted refuses the callback before the handler runs.
+    fn call(&self, cx: &CallContext<'_>) -> Result<HandlerFuture, Rejection>;
+}
+
+impl fmt::Debug for dyn Handler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let info = self.info();
+        write!(
+            f,
+            "{} ({} at {})",
+            info.qualified_name(),
+            info.event,
+            info.path
+        )
+    }
+}
+
+/// A handler known at compile time, so that `callbacks![]` can check for
+/// duplicate events in a `const` assertion.
+pub trait StaticHandler {
+    /// The handler's event, path and name.
+    const INFO: HandlerInfo;
+    /// The handler itself.
+    const HANDLER: &'static dyn Handler;
+}
+
+/// The handlers of one extension: what mounting and the manifest both read.
+///
+/// Built with `callbacks![a, path::to::b]`, which also rejects at compile
+/// time a list with two handlers for one event.
+#[derive(Clone, Debug, Default)]
+pub struct HandlerList {
+    handlers: Vec<&'static dyn Handler>,
+}
+
+impl HandlerList {
+    /// A list of `handlers`. Duplicate events are refused when the list is
+    /// mounted (`callbacks![]` refuses them at compile time already).
+    pub fn new(handlers: &[&'static dyn Handler]) -> Self {
+        HandlerList {
+            handlers: handlers.to_vec(),
+        }
+    }
+
+    /// The handlers, in the order given.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static dyn Handler> + '_ {
+        self.handlers.iter().copied()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.handlers.is_empty()
+    }
+
+    /// The number of handlers.
+    pub fn len(&self) -> usize {
+        self.handlers.len()
+    }
+
+    /// One registration per handler, for building the manifest.
+    pub fn registrations(&self) -> impl Iterator<Item = crate::manifest::Registration> + '_ {
+        self.iter().map(|h| {
+            let info = h.info();
+            crate::manifest::Registration {
+                event: info.event,
+                path: info.path.to_owned(),
+                handler: info.qualified_name(),
+            }
+        })
+    }
+
+    /// The `callbackListener` section for `base_url`.
+    pub fn callback_listener(
+        &self,
+        base_url: &str,
+    ) -> Result<crate::manifest::CallbackListener, crate::manifest::ListenerError> {
+        crate::manifest::CallbackListener::new(base_url, self.registrations())
+    }
+}
+
+/// The error a handler may return: anything that converts into a boxed
+/// error (`?` on any error type, or `"message".into()`).
+///
+/// Handlers may also return `Result<(), E>` for any `E: Display`
+/// (`anyhow::Error`, their own types): this type is a convenience, not a
+/// requirement. The message is logged; the caller only sees
+/// `500 handler_error`.
+pub struct HandlerError(Box<dyn std::error::Error + Send + Sync>);
+
+impl HandlerError {
+    /// An error with `message`.
+    pub fn msg(message: impl fmt::Display) -> Self {
+        HandlerError(message.to_string().into())
+    }
+}
+
+impl<E: Into<Box<dyn std::error::Error + Send + Sync>>> From<E> for HandlerError {
+    fn from(err: E) -> Self {
+        HandlerError(err.into())
+    }
+}
+
+impl fmt::Display for HandlerError {
+    /// The error and its sources, separated by `: `.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(s) = source {
+            write!(f, ": {s}")?;
+            source = s.source();
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for HandlerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// A handler's return type: `()` or `Result<(), E>` with `E: Display`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a callback handler return type",
+    label = "return `()` or `Result<(), E>` where `E: Display`",
+    note = "for example `Result<(), HandlerError>` or `anyhow::Result<()>`"
+)]
+pub trait IntoHandlerResult {
+    /// Converts the return value.
+    fn into_handler_result(self) -> Result<(), HandlerError>;
+}
+
+impl IntoHandlerResult for () {
+    fn into_handler_result(self) -> Result<(), HandlerError> {
+        Ok(())
+    }
+}
+
+impl<E: fmt::Display> IntoHandlerResult for Result<(), E> {
+    fn into_handler_result(self) -> Result<(), HandlerError> {
+        self.map_err(|e| HandlerError::msg(format_args!("{e:#}")))
+    }
+}

@@ -1,0 +1,247 @@
+//! Building the `callbackListener` object from handler registrations.
+
+use crate::Event;
+use callback_spec::validate_path;
+
+/// One handler's claim on an event: what it handles, where, and its name
+/// (for error messages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registration {
+    /// The event handled.
+    pub event: Event,
+    /// The path it is mounted at, such as `/callbacks/onInstall`.
+    pub path: String,
+    /// The handler's name, such as `my_ext::installed`.
+    pub handler: String,
+}
+
+/// Why a `callbackListener` could not be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ListenerError {
+    /// Two handlers claim one event.
+    #[error("two handlers for {event}: `{first}` and `{second}`; keep one")]
+    DuplicateEvent {
+        /// The event.
+        event: Event,
+        /// The first handler registered for it.
+        first: String,
+        /// The second one.
+        second: String,
+    },
+    /// The base URL is not an absolute `http` or `https` URL without query
+    /// or fragment.
+    #[error(
+        "the base URL {url:?} is not usable: {reason}; give one such as \"https://ext.example.com\""
+    )]
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A handler's path is not a valid URL path.
+    #[error("`{handler}` has an invalid path {path:?}: {reason}")]
+    InvalidPath {
+        /// The handler.
+        handler: String,
+        /// Its path.
+        path: String,
+        /// Why it is invalid.
+        reason: callback_spec::PathError,
+    },
+}
+
+/// The `callbackListener` object: each handled event mapped to the full URL
+/// of its handler, in the documented event order.
+///
+/// ```
+/// use callback_core::{manifest::{CallbackListener, Registration}, Event};
+///
+/// let listener = CallbackListener::new(
+///     "https://ext.example.com/",
+///     [
+///         Registration { event: Event::Uninstall, path: "/callbacks/onUninstall".into(), handler: "bye".into() },
+///         Registration { event: Event::Install, path: "/callbacks/onInstall".into(), handler: "hi".into() },
+///     ],
+/// )?;
+/// assert_eq!(
+///     listener.to_json_pretty(),
+///     "{\n  \"onInstall\": \"https://ext.example.com/callbacks/onInstall\",\n  \
+///      \"onUninstall\": \"https://ext.example.com/callbacks/onUninstall\"\n}"
+/// );
+/// # Ok::<(), callback_core::manifest::ListenerError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackListener {
+    entries: Vec<(Event, String)>,
+}
+
+impl CallbackListener {
+    /// Builds the section for `base_url` (a trailing `/` is ignored) from
+    /// `registrations`. Two registrations of one event are an error naming
+    /// both handlers.
+    pub fn new(
+        base_url: &str,
+        registrations: impl IntoIterator<Item = Registration>,
+    ) -> Result<Self, ListenerError> {
+        let base = check_base_url(base_url)?;
+        let mut slots: [Option<Registration>; Event::COUNT] = Default::default();
+        for reg in registrations {
+            if let Err(reason) = validate_path(&reg.path) {
+                return Err(ListenerError::InvalidPath {
+                    handler: reg.handler,
+                    path: reg.path,
+                    reason,
+                });
+            }
+            let slot = &mut slots[reg.event.index()];
+            if let Some(first) = slot {
+                return Err(ListenerError::DuplicateEvent {
+                    event: reg.event,
+                    first: first.handler.clone(),
+                    second: reg.handler,
+                });
+            }
+            *slot = Some(reg);
+        }
+        let entries = slots
+            .into_iter()
+            .flatten()
+            .map(|reg| (reg.event, format!("{base}{}", reg.path)))
+            .collect();
+        Ok(CallbackListener { entries })
+    }
+
+    /// Each event and its URL, in the documented event order.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (Event, &str)> + '_ {
+        self.entries.iter().map(|(e, url)| (*e, url.as_str()))
+    }
+
+    /// The URL for `event`, if it is handled.
+    pub fn url(&self, event: Event) -> Option<&str> {
+        self.entries().find(|(e, _)| *e == event).map(|(_, u)| u)
+    }
+
+    /// Whether no event is handled.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The object as JSON, two-space indented, in the documented order.
+    pub fn to_json_pretty(&self) -> String {
+        if self.entries.is_empty() {
+            return "{}".to_owned();
+        }
+        let lines: Vec<String> = self
+            .entries()
+            .map(|(event, url)| format!("  {}: {}", quote(event.wire_name()), quote(url)))
+            .collect();
+        format!("{{\n{}\n}}", lines.join(",\n"))
+    }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+fn check_base_url(url: &str) -> Result<&str, ListenerError> {
+    let invalid = |reason| {
+        Err(ListenerError::InvalidBaseUrl {
+            url: url.to_owned(),
+            reason,
+        })
+    };
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return invalid("it must start with https:// or http://");
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return invalid("it has no host");
+    }
+    if url.contains(['?', '#']) {
+        return invalid("it must not have a query or fragment");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return invalid("it must not contain whitespace");
+    }
+    Ok(url.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg(event: Event, path: &str, handler: &str) -> Registration {
+        Registration {
+            event,
+            path: path.into(),
+            handler: handler.into(),
+        }
+    }
+
+    #[test]
+    fn orders_by_documented_event_order_and_allows_shared_paths() {
+        let l = CallbackListener::new(
+            "https://x.example/base/",
+            [
+                reg(Event::ConfigParamDelete, "/cfg", "b"),
+                reg(Event::ConfigParamAdd, "/cfg", "a"),
+                reg(Event::Install, "/callbacks/onInstall", "c"),
+            ],
+        )
+        .unwrap();
+        let got: Vec<_> = l.entries().collect();
+        assert_eq!(
+            got,
+            [
+                (Event::Install, "https://x.example/base/callbacks/onInstall"),
+                (Event::ConfigParamAdd, "https://x.example/base/cfg"),
+                (Event::ConfigParamDelete, "https://x.example/base/cfg"),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_event_names_both_handlers() {
+        let err = CallbackListener::new(
+            "https://x.example",
+            [
+                reg(Event::Install, "/a", "ext::first"),
+                reg(Event::Install, "/b", "ext::second"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "two handlers for onInstall: `ext::first` and `ext::second`; keep one"
+        );
+    }
+
+    #[test]
+    fn bad_base_urls_and_paths_are_refused() {
+        for (url, reason) in [
+            ("x.example", "it must start with https:// or http://"),
+            ("https://", "it has no host"),
+            (
+                "https://x.example/?a=1",
+                "it must not have a query or fragment",
+            ),
+            ("https://x .example", "it must not contain whitespace"),
+        ] {
+            let err = CallbackListener::new(url, []).unwrap_err();
+            assert_eq!(
+                err,
+                ListenerError::InvalidBaseUrl {
+                    url: url.into(),
+                    reason
+                }
+            );
+        }
+        let err = CallbackListener::new("https://x.example", [reg(Event::Update, "up", "h")])
+            .unwrap_err();
+        assert!(matches!(err, ListenerError::InvalidPath { .. }), "{err:?}");
+    }
+}

@@ -1,0 +1,226 @@
+//! What became of one callback, and the one table that maps it to HTTP.
+
+use crate::{Event, OrgId};
+use std::fmt;
+
+/// Declares [`RejectionKind`] with its status and code from one table.
+macro_rules! rejection_kinds {
+    ($( $(#[$doc:meta])* $kind:ident => $status:literal, $code:literal; )*) => {
+        /// Why a callback was not handled. Each kind has one HTTP status and
+        /// one stable machine-readable code, the same in every adapter.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum RejectionKind {
+            $( $(#[$doc])* $kind, )*
+        }
+
+        impl RejectionKind {
+            /// Every kind, for documentation and exhaustive tests.
+            pub const ALL: &'static [RejectionKind] = &[$(RejectionKind::$kind),*];
+
+            /// The HTTP status code.
+            pub const fn status(self) -> u16 {
+                match self { $(RejectionKind::$kind => $status,)* }
+            }
+
+            /// The stable code sent as `"error"` in the response body.
+            pub const fn code(self) -> &'static str {
+                match self { $(RejectionKind::$kind => $code,)* }
+            }
+        }
+    };
+}
+
+rejection_kinds! {
+    /// No callback is mounted at the request's path.
+    NotFound => 404, "not_found";
+    /// The method is not `POST`.
+    MethodNotAllowed => 405, "method_not_allowed";
+    /// No `HASH` header.
+    MissingSignature => 401, "missing_signature";
+    /// More than one `HASH` header.
+    RepeatedSignature => 401, "repeated_signature";
+    /// An empty `HASH` header.
+    EmptySignature => 401, "empty_signature";
+    /// A `HASH` header of the wrong length or not hex.
+    MalformedSignature => 401, "malformed_signature";
+    /// A well-formed `HASH` that does not match the body.
+    SignatureMismatch => 401, "signature_mismatch";
+    /// `Content-Type` missing or not `application/json`.
+    UnsupportedMediaType => 415, "unsupported_media_type";
+    /// The body is larger than the configured limit.
+    PayloadTooLarge => 413, "payload_too_large";
+    /// The body could not be read (the client went away, or lied about its length).
+    BodyUnreadable => 400, "body_unreadable";
+    /// The body is not JSON.
+    InvalidJson => 400, "invalid_json";
+    /// The body is JSON but lacks a field or has one of the wrong type.
+    InvalidPayload => 400, "invalid_payload";
+    /// The payload's `event` is not one of the eight.
+    UnknownEvent => 400, "unknown_event";
+    /// The payload's event is known but no handler at this path handles it.
+    EventNotHandledHere => 400, "event_not_handled";
+    /// The handler returned an error.
+    HandlerFailed => 500, "handler_error";
+    /// The handler panicked.
+    HandlerPanicked => 500, "handler_panicked";
+    /// The handler needs state that was not provided.
+    MissingState => 500, "missing_state";
+    /// The handler did not finish before the deadline.
+    DeadlineExceeded => 503, "handler_timeout";
+}
+
+/// A refused or failed callback: its kind, a message safe to send to the
+/// caller, and (for handler failures) a detail that is logged, never sent.
+///
+/// No message ever holds the secret, the expected MAC or the security context.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Rejection {
+    kind: RejectionKind,
+    message: String,
+    detail: Option<String>,
+}
+
+impl Rejection {
+    /// A rejection with a message for the caller.
+    pub fn new(kind: RejectionKind, message: impl Into<String>) -> Self {
+        Rejection {
+            kind,
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    /// Adds a detail for the server log that is not sent to the caller.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> RejectionKind {
+        self.kind
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.kind.status()
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The message sent to the caller.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The detail for the server log only, if any.
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
+    /// The response body: `{"error": "<code>", "message": "<message>"}`.
+    pub fn body(&self) -> String {
+        serde_json::json!({ "error": self.code(), "message": self.message }).to_string()
+    }
+}
+
+impl fmt::Debug for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rejection")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("detail", &self.detail.as_ref().map(|_| "<logged>"))
+            .finish()
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message)
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// A callback its handler completed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handled {
+    /// The event handled.
+    pub event: Event,
+    /// The organisation it came from.
+    pub org_id: OrgId,
+}
+
+/// What became of one callback.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The handler ran and succeeded: `200`.
+    Handled(Handled),
+    /// Refused, or the handler failed: see [`Rejection::status`].
+    Rejected(Rejection),
+}
+
+impl Outcome {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            Outcome::Handled(_) => 200,
+            Outcome::Rejected(r) => r.status(),
+        }
+    }
+
+    /// `"ok"`, or the rejection's code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Outcome::Handled(_) => "ok",
+            Outcome::Rejected(r) => r.code(),
+        }
+    }
+
+    /// The JSON response body: `{"ok":true,"event":"onInstall"}` on success,
+    /// [`Rejection::body`] otherwise.
+    pub fn body(&self) -> String {
+        match self {
+            Outcome::Handled(h) => {
+                serde_json::json!({ "ok": true, "event": h.event.wire_name() }).to_string()
+            }
+            Outcome::Rejected(r) => r.body(),
+        }
+    }
+}
+
+impl From<Rejection> for Outcome {
+    fn from(r: Rejection) -> Self {
+        Outcome::Rejected(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_statuses_are_errors() {
+        let mut codes: Vec<_> = RejectionKind::ALL.iter().map(|k| k.code()).collect();
+        codes.sort_unstable();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n);
+        assert!(RejectionKind::ALL.iter().all(|k| k.status() >= 400));
+    }
+
+    #[test]
+    fn detail_is_not_sent() {
+        let r = Rejection::new(RejectionKind::HandlerFailed, "the handler failed")
+            .with_detail("db password wrong");
+        assert_eq!(
+            r.body(),
+            r#"{"error":"handler_error","message":"the handler failed"}"#
+        );
+        assert!(!format!("{r:?}").contains("password"));
+    }
+}

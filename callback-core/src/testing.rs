@@ -1,0 +1,188 @@
+//! Building callbacks as Zoho sends them, correctly signed or deliberately
+//! broken, for tests of extensions and of adapters.
+//!
+//! Adapters wrap [`TestRequest`] in their framework's test request type
+//! (`callback_actix::test` does so for actix-web).
+
+use crate::{Event, OrgId, Payload, Secret, SecurityContext, Signer, default_path};
+use serde_json::Value;
+
+/// A callback request to send in a test: path, headers and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestRequest {
+    /// The path to POST to.
+    pub path: String,
+    /// The `HASH` header, if any.
+    pub hash: Option<String>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+enum HashMode {
+    Signed,
+    SignedWith(Secret),
+    Missing,
+    Custom(String),
+}
+
+/// Builds a [`TestRequest`] for one event: by default signed with the given
+/// secret, `Content-Type: application/json`, posted to the event's default
+/// path, for org 1 with security context `test-security-context`.
+///
+/// ```
+/// use callback_core::{testing::TestCallback, Event, Secret, Signer};
+///
+/// let secret = Secret::new("s3cr3t")?;
+/// let req = TestCallback::new(Event::Install, &secret).org_id(42).build();
+/// assert_eq!(req.path, "/callbacks/onInstall");
+/// assert_eq!(req.hash.as_deref(), Some(Signer::new(&secret).sign(&req.body).as_str()));
+///
+/// let forged = TestCallback::new(Event::Install, &secret).tamper_body().build();
+/// assert_ne!(forged.hash.as_deref(), Some(Signer::new(&secret).sign(&forged.body).as_str()));
+/// # Ok::<(), callback_core::SecretError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct TestCallback {
+    payload: Payload,
+    secret: Secret,
+    path: Option<String>,
+    body: Option<Vec<u8>>,
+    hash: HashMode,
+    content_type: Option<String>,
+    tamper: bool,
+}
+
+/// The security context test callbacks carry unless told otherwise.
+pub const TEST_SECURITY_CONTEXT: &str = "test-security-context";
+
+impl TestCallback {
+    /// A correctly signed callback for `event`.
+    pub fn new(event: Event, secret: &Secret) -> Self {
+        TestCallback {
+            payload: Payload::new(event, OrgId::new(1))
+                .with_security_context(SecurityContext::new(TEST_SECURITY_CONTEXT)),
+            secret: secret.clone(),
+            path: None,
+            body: None,
+            hash: HashMode::Signed,
+            content_type: Some("application/json".to_owned()),
+            tamper: false,
+        }
+    }
+
+    /// Sets the org id.
+    pub fn org_id(mut self, org_id: u64) -> Self {
+        self.payload = rebuild(&self.payload, |p| {
+            Payload::new(p.event(), OrgId::new(org_id))
+        });
+        self
+    }
+
+    /// Sets the security context.
+    pub fn security_context(mut self, context: &str) -> Self {
+        self.payload = rebuild(&self.payload, |p| {
+            Payload::new(p.event(), p.org_id()).with_security_context(SecurityContext::new(context))
+        });
+        self
+    }
+
+    /// Sends no security context.
+    pub fn without_security_context(mut self) -> Self {
+        self.payload = rebuild(&self.payload, |p| Payload::new(p.event(), p.org_id()));
+        self
+    }
+
+    /// Adds a field beyond the documented three.
+    pub fn extra(mut self, name: &str, value: Value) -> Self {
+        self.payload = self.payload.with_extra(name, value);
+        self
+    }
+
+    /// Posts to `path` instead of the event's default path.
+    pub fn path(mut self, path: &str) -> Self {
+        self.path = Some(path.to_owned());
+        self
+    }
+
+    /// Sends `body` instead of the serialised payload (still signed).
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Signs with another secret (the server should answer 401).
+    pub fn signed_with(mut self, secret: &Secret) -> Self {
+        self.hash = HashMode::SignedWith(secret.clone());
+        self
+    }
+
+    /// Sends this `HASH` value instead of the right one.
+    pub fn hash(mut self, hash: &str) -> Self {
+        self.hash = HashMode::Custom(hash.to_owned());
+        self
+    }
+
+    /// Sends no `HASH` header.
+    pub fn without_hash(mut self) -> Self {
+        self.hash = HashMode::Missing;
+        self
+    }
+
+    /// Signs the body, then changes its last byte, as a forger would.
+    pub fn tamper_body(mut self) -> Self {
+        self.tamper = true;
+        self
+    }
+
+    /// Sends this `Content-Type`.
+    pub fn content_type(mut self, content_type: &str) -> Self {
+        self.content_type = Some(content_type.to_owned());
+        self
+    }
+
+    /// Sends no `Content-Type`.
+    pub fn without_content_type(mut self) -> Self {
+        self.content_type = None;
+        self
+    }
+
+    /// The request.
+    pub fn build(&self) -> TestRequest {
+        let mut body = match &self.body {
+            Some(body) => body.clone(),
+            None => serde_json::to_vec(&self.payload).expect("a payload always serialises"),
+        };
+        let hash = match &self.hash {
+            HashMode::Signed => Some(Signer::new(&self.secret).sign(&body)),
+            HashMode::SignedWith(other) => Some(Signer::new(other).sign(&body)),
+            HashMode::Missing => None,
+            HashMode::Custom(h) => Some(h.clone()),
+        };
+        if self.tamper {
+            if let Some(last) = body.last_mut() {
+                *last ^= 0x01;
+            } else {
+                body.push(b' ');
+            }
+        }
+        TestRequest {
+            path: self
+                .path
+                .clone()
+                .unwrap_or_else(|| default_path(self.payload.event())),
+            hash,
+            content_type: self.content_type.clone(),
+            body,
+        }
+    }
+}
+
+/// Rebuilds a payload with new core fields, keeping its extra fields.
+fn rebuild(old: &Payload, make: impl FnOnce(&Payload) -> Payload) -> Payload {
+    old.extra()
+        .iter()
+        .fold(make(old), |p, (k, v)| p.with_extra(k.clone(), v.clone()))
+}
