@@ -46,7 +46,10 @@ enum HashMode {
 /// ```
 #[derive(Clone, Debug)]
 pub struct TestCallback {
-    payload: Payload,
+    event: Event,
+    org_id: u64,
+    security_context: Option<String>,
+    extra: Vec<(String, Value)>,
     secret: Secret,
     path: Option<String>,
     body: Option<Vec<u8>>,
@@ -62,8 +65,10 @@ impl TestCallback {
     /// A correctly signed callback for `event`.
     pub fn new(event: Event, secret: &Secret) -> Self {
         TestCallback {
-            payload: Payload::new(event, OrgId::new(1))
-                .with_security_context(SecurityContext::new(TEST_SECURITY_CONTEXT)),
+            event,
+            org_id: 1,
+            security_context: Some(TEST_SECURITY_CONTEXT.to_owned()),
+            extra: Vec::new(),
             secret: secret.clone(),
             path: None,
             body: None,
@@ -75,29 +80,25 @@ impl TestCallback {
 
     /// Sets the org id.
     pub fn org_id(mut self, org_id: u64) -> Self {
-        self.payload = rebuild(&self.payload, |p| {
-            Payload::new(p.event(), OrgId::new(org_id))
-        });
+        self.org_id = org_id;
         self
     }
 
     /// Sets the security context.
     pub fn security_context(mut self, context: &str) -> Self {
-        self.payload = rebuild(&self.payload, |p| {
-            Payload::new(p.event(), p.org_id()).with_security_context(SecurityContext::new(context))
-        });
+        self.security_context = Some(context.to_owned());
         self
     }
 
     /// Sends no security context.
     pub fn without_security_context(mut self) -> Self {
-        self.payload = rebuild(&self.payload, |p| Payload::new(p.event(), p.org_id()));
+        self.security_context = None;
         self
     }
 
     /// Adds a field beyond the documented three.
     pub fn extra(mut self, name: &str, value: Value) -> Self {
-        self.payload = self.payload.with_extra(name, value);
+        self.extra.push((name.to_owned(), value));
         self
     }
 
@@ -153,7 +154,7 @@ impl TestCallback {
     pub fn build(&self) -> TestRequest {
         let mut body = match &self.body {
             Some(body) => body.clone(),
-            None => serde_json::to_vec(&self.payload).expect("a payload always serialises"),
+            None => serde_json::to_vec(&self.payload()).expect("a payload always serialises"),
         };
         let hash = match &self.hash {
             HashMode::Signed => Some(Signer::new(&self.secret).sign(&body)),
@@ -172,7 +173,7 @@ impl TestCallback {
             path: self
                 .path
                 .clone()
-                .unwrap_or_else(|| default_path(self.payload.event())),
+                .unwrap_or_else(|| default_path(self.event)),
             hash,
             content_type: self.content_type.clone(),
             body,
@@ -180,9 +181,16 @@ impl TestCallback {
     }
 }
 
-/// Rebuilds a payload with new core fields, keeping its extra fields.
-fn rebuild(old: &Payload, make: impl FnOnce(&Payload) -> Payload) -> Payload {
-    old.extra()
-        .iter()
-        .fold(make(old), |p, (k, v)| p.with_extra(k.clone(), v.clone()))
+impl TestCallback {
+    /// The payload this callback carries (unless [`TestCallback::body`]
+    /// replaced it).
+    pub fn payload(&self) -> Payload {
+        let mut payload = Payload::new(self.event, OrgId::new(self.org_id));
+        if let Some(context) = &self.security_context {
+            payload = payload.with_security_context(SecurityContext::new(context.as_str()));
+        }
+        self.extra
+            .iter()
+            .fold(payload, |p, (k, v)| p.with_extra(k.clone(), v.clone()))
+    }
 }
