@@ -1,0 +1,49 @@
+//! Reading a request body up to a limit, without buffering past it.
+
+use actix_web::HttpRequest;
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::web::{self, BytesMut};
+use callback_core::{Rejection, RejectionKind};
+use futures_util::StreamExt;
+
+/// Reads the whole body, refusing with `413` as soon as it is known to be
+/// larger than `limit` (from `Content-Length`, or while streaming a chunked
+/// body), and with `400` when the client stops sending.
+pub(crate) async fn read_limited(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<BytesMut, Rejection> {
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit));
+    }
+
+    let capacity = declared.map_or(1024, |len| len as usize).min(limit);
+    let mut body = BytesMut::with_capacity(capacity);
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|err| {
+            Rejection::new(
+                RejectionKind::BodyUnreadable,
+                "the request body could not be read",
+            )
+            .with_detail(err.to_string())
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(limit: usize) -> Rejection {
+    Rejection::new(
+        RejectionKind::PayloadTooLarge,
+        format!("the body is larger than the limit of {limit} bytes"),
+    )
+}

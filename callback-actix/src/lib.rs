@@ -1,0 +1,75 @@
+//! Mount Zoho Desk extension callback handlers into actix-web.
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer};
+//! use callback_actix::prelude::*;
+//!
+//! /// Records the new installation.
+//! #[on_install]
+//! async fn installed(cb: Callback) -> Result<(), HandlerError> {
+//!     println!("installed in org {}", cb.org_id());
+//!     Ok(())
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let routes = Callbacks::new(callbacks![installed])
+//!         .secret(Secret::from_env("ZOHO_EXTENSION_SECRET")?)
+//!         .build()?;
+//!     HttpServer::new(move || App::new().service(routes.clone()))
+//!         .bind("127.0.0.1:8080")?
+//!         .run()
+//!         .await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The adapter only translates: it reads the body up to the limit, hands
+//! path, `HASH`, `Content-Type` and the exact bytes to the core
+//! [`Router`](callback_core::Router), and turns its outcome into a JSON
+//! response. Every decision (and its status code) is the core's:
+//!
+//! | request | status | `error` |
+//! |---|---|---|
+//! | valid, handler succeeded | 200 | (`{"ok":true,"event":…}`) |
+//! | `HASH` missing / repeated / empty / malformed / wrong | 401 | `missing_signature` / `repeated_signature` / `empty_signature` / `malformed_signature` / `signature_mismatch` |
+//! | `Content-Type` not `application/json` | 415 | `unsupported_media_type` |
+//! | body larger than the limit | 413 | `payload_too_large` |
+//! | body cut short by the client | 400 | `body_unreadable` |
+//! | body not JSON | 400 | `invalid_json` |
+//! | fields missing or of the wrong type | 400 | `invalid_payload` |
+//! | unknown event | 400 | `unknown_event` |
+//! | event not handled at this path | 400 | `event_not_handled` |
+//! | method other than `POST` | 405 (`Allow: POST`) | `method_not_allowed` |
+//! | handler returned an error | 500 | `handler_error` |
+//! | handler panicked | 500 | `handler_panicked` |
+//! | handler passed its deadline | 503 | `handler_timeout` |
+//!
+//! In every rejection the handler is not called. Rejections are logged at
+//! `warn`, handler failures at `error`, in one `tracing` span per callback.
+
+mod body;
+mod builder;
+mod response;
+mod service;
+pub mod test;
+
+pub use builder::Callbacks;
+pub use service::CallbackRoutes;
+
+#[doc(hidden)]
+pub use callback_core::__private;
+
+/// Everything an extension's handlers and `main` need, in one import.
+pub mod prelude {
+    pub use crate::{CallbackRoutes, Callbacks};
+    pub use callback_core::testing::TestCallback;
+    pub use callback_core::{
+        Callback, Event, Extra, FromCallback, HandlerError, OrgId, Payload, Secret,
+        SecurityContext, State, callbacks,
+    };
+    pub use callback_macros::{
+        on_config_param_add, on_config_param_delete, on_install, on_tpa_authorise, on_tpa_revoke,
+        on_uninstall, on_update, on_zoho_authorise,
+    };
+}
