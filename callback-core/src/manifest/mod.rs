@@ -2,9 +2,11 @@
 //! registered handlers, and merged into an existing manifest without
 //! touching anything else in it.
 
+mod drift;
 mod listener;
 mod merge;
 
+pub use drift::{Drift, DriftError, HANDLERS_FILE, HandlerRecord, ScannedHandlers, check_drift};
 pub use listener::{CallbackListener, ListenerError, Registration};
 pub use merge::{MergeError, merge_listener};
 

@@ -1,0 +1,249 @@
+//! The one call a build script makes.
+
+use crate::output::{ManifestError, ManifestUpdate, handlers_json, listener, write_if_changed};
+use crate::{ScanError, ScannedHandler, Scanner};
+use callback_core::manifest::{CallbackListener, HANDLERS_FILE, ListenerError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The environment variable the base URL is read from when
+/// [`Config::base_url`] is not called.
+pub const BASE_URL_ENV: &str = "CALLBACK_BASE_URL";
+
+/// The file in `OUT_DIR` holding the `callbackListener` section.
+pub const LISTENER_FILE: &str = "callback-listener.json";
+
+/// Why generating the manifest failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No base URL was given.
+    #[error(
+        "no base URL for callbackListener: set the {BASE_URL_ENV} environment variable (for \
+         example `{BASE_URL_ENV}=https://ext.example.com cargo build`, or under [env] in \
+         .cargo/config.toml), or call `.base_url(\"https://ext.example.com\")` in build.rs"
+    )]
+    MissingBaseUrl,
+    /// An environment variable Cargo sets for build scripts is missing.
+    #[error(
+        "the environment variable {0} is not set: run this from a build script, or set the \
+         directory on the Config"
+    )]
+    MissingCargoEnv(&'static str),
+    /// The sources could not be scanned.
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    /// The section could not be built (the base URL is not usable).
+    #[error(transparent)]
+    Listener(#[from] ListenerError),
+    /// The manifest could not be updated.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// A file in `OUT_DIR` could not be written.
+    #[error("cannot write {}: {reason}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        reason: String,
+    },
+}
+
+impl BuildError {
+    /// One line per problem, for `cargo::error=` (which takes one line each).
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            BuildError::Scan(e) => e.problems().iter().map(ToString::to_string).collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+/// What a successful run produced.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// The handlers found.
+    pub handlers: Vec<ScannedHandler>,
+    /// The `callbackListener` section.
+    pub listener: CallbackListener,
+    /// `OUT_DIR/callback-listener.json`.
+    pub listener_file: PathBuf,
+    /// `OUT_DIR/callback-handlers.json`.
+    pub handlers_file: PathBuf,
+    /// Whether the manifest was rewritten (`None` without
+    /// [`Config::merge_into`]).
+    pub manifest_written: Option<bool>,
+    /// Every source file read.
+    pub files: Vec<PathBuf>,
+    /// Things worth saying that did not stop the build.
+    pub warnings: Vec<String>,
+}
+
+/// Generates the `callbackListener` section from a build script.
+///
+/// Everything has a default taken from the environment Cargo gives build
+/// scripts: the crate's directory (`CARGO_MANIFEST_DIR`), its name
+/// (`CARGO_PKG_NAME`), `OUT_DIR`, and the base URL ([`BASE_URL_ENV`]).
+///
+/// ```no_run
+/// // build.rs
+/// fn main() {
+///     callback_build::Config::new()
+///         .merge_into("plugin-manifest.json")
+///         .run_or_exit();
+/// }
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use = "a Config does nothing until `run` or `run_or_exit`"]
+pub struct Config {
+    base_url: Option<String>,
+    crate_dir: Option<PathBuf>,
+    crate_name: Option<String>,
+    out_dir: Option<PathBuf>,
+    roots: Vec<PathBuf>,
+    manifest: Option<PathBuf>,
+}
+
+impl Config {
+    /// A configuration with every default.
+    pub fn new() -> Self {
+        Config::default()
+    }
+
+    /// The base URL every handler's path is appended to, instead of the
+    /// [`BASE_URL_ENV`] environment variable.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Merges the section into this `plugin-manifest.json` (relative to the
+    /// crate's directory), keeping every other byte of it. The file is
+    /// written only when its content changes.
+    pub fn merge_into(mut self, manifest: impl Into<PathBuf>) -> Self {
+        self.manifest = Some(manifest.into());
+        self
+    }
+
+    /// Scans this root file (relative to the crate's directory) instead of
+    /// `src/lib.rs` and `src/main.rs`; call it once per root.
+    pub fn root(mut self, file: impl Into<PathBuf>) -> Self {
+        self.roots.push(file.into());
+        self
+    }
+
+    /// The crate's name as `module_path!()` starts with it, instead of
+    /// `CARGO_PKG_NAME`: needed when `[lib] name` differs from the package.
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = Some(name.into());
+        self
+    }
+
+    /// The crate's directory, instead of `CARGO_MANIFEST_DIR`.
+    pub fn crate_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.crate_dir = Some(dir.into());
+        self
+    }
+
+    /// Where to write the generated files, instead of `OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Scans, writes `callback-listener.json` and `callback-handlers.json` to
+    /// `OUT_DIR`, merges into the manifest if asked, and prints the
+    /// `cargo::rerun-if-…` lines for every file read and the base URL
+    /// variable.
+    pub fn run(&self) -> Result<Generated, BuildError> {
+        self.run_to(&mut std::io::stdout().lock())
+    }
+
+    /// [`Config::run`], printing any warning as `cargo::warning=` and, on
+    /// failure, each problem as `cargo::error=` before exiting with status 1.
+    pub fn run_or_exit(&self) {
+        let mut out = std::io::stdout().lock();
+        match self.run_to(&mut out) {
+            Ok(generated) => {
+                for warning in &generated.warnings {
+                    let _ = writeln!(out, "cargo::warning={warning}");
+                }
+            }
+            Err(e) => {
+                for line in e.lines() {
+                    let _ = writeln!(out, "cargo::error={line}");
+                }
+                let _ = out.flush();
+                std::process::exit(1);
+            }
+        }
+    }
+
+    fn run_to(&self, out: &mut dyn Write) -> Result<Generated, BuildError> {
+        let _ = writeln!(out, "cargo::rerun-if-env-changed={BASE_URL_ENV}");
+        let base_url = match &self.base_url {
+            Some(url) => url.clone(),
+            None => std::env::var(BASE_URL_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or(BuildError::MissingBaseUrl)?,
+        };
+        let crate_dir = dir_or_env(&self.crate_dir, "CARGO_MANIFEST_DIR")?;
+        let out_dir = dir_or_env(&self.out_dir, "OUT_DIR")?;
+        let crate_name = match &self.crate_name {
+            Some(name) => name.clone(),
+            None => std::env::var("CARGO_PKG_NAME")
+                .map_err(|_| BuildError::MissingCargoEnv("CARGO_PKG_NAME"))?,
+        };
+
+        let mut scanner = Scanner::new(&crate_dir).crate_name(&crate_name);
+        for root in &self.roots {
+            scanner = scanner.root(root);
+        }
+        let scan = scanner.scan()?;
+        for file in &scan.files {
+            let _ = writeln!(out, "cargo::rerun-if-changed={}", file.display());
+        }
+
+        let section = listener(&base_url, &scan.handlers)?;
+        let listener_file = out_dir.join(LISTENER_FILE);
+        let handlers_file = out_dir.join(HANDLERS_FILE);
+        write_out(&listener_file, &section.to_json_pretty())?;
+        write_out(&handlers_file, &handlers_json(&scan.handlers))?;
+
+        let manifest_written = match &self.manifest {
+            Some(manifest) => {
+                let path = crate_dir.join(manifest);
+                let _ = writeln!(out, "cargo::rerun-if-changed={}", path.display());
+                Some(ManifestUpdate::prepare(&path, &section)?.write()?)
+            }
+            None => None,
+        };
+
+        Ok(Generated {
+            handlers: scan.handlers,
+            listener: section,
+            listener_file,
+            handlers_file,
+            manifest_written,
+            files: scan.files,
+            warnings: scan.warnings,
+        })
+    }
+}
+
+fn dir_or_env(given: &Option<PathBuf>, var: &'static str) -> Result<PathBuf, BuildError> {
+    match given {
+        Some(dir) => Ok(dir.clone()),
+        None => std::env::var_os(var)
+            .map(PathBuf::from)
+            .ok_or(BuildError::MissingCargoEnv(var)),
+    }
+}
+
+fn write_out(path: &Path, contents: &str) -> Result<bool, BuildError> {
+    write_if_changed(path, contents).map_err(|e| BuildError::Write {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
+}

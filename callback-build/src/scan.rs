@@ -1,0 +1,334 @@
+//! Finding every handler in a crate's sources.
+
+use crate::error::{Location, Problem, ScanError};
+use crate::modules::{ModDir, Resolved, has_cfg, is_cfg_test, path_attribute};
+use callback_core::Event;
+use callback_core::manifest::{HandlerRecord, Registration};
+use callback_spec::recognise_attribute;
+use std::path::{Path, PathBuf};
+use syn::ext::IdentExt;
+use syn::{Item, ItemFn};
+
+/// A handler found in the sources: a free `fn` carrying one of the handler
+/// attributes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScannedHandler {
+    /// The event its attribute names.
+    pub event: Event,
+    /// Its path: the attribute's `path`, or [`callback_core::default_path`].
+    pub path: String,
+    /// The function's name.
+    pub name: String,
+    /// Its module as `module_path!()` gives it: `my_ext::config`.
+    pub module: String,
+    /// Where its attribute is.
+    pub location: Location,
+}
+
+impl ScannedHandler {
+    /// `module::name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}::{}", self.module, self.name)
+    }
+
+    /// Its registration, for [`callback_core::manifest::CallbackListener`].
+    pub fn registration(&self) -> Registration {
+        Registration {
+            event: self.event,
+            path: self.path.clone(),
+            handler: self.qualified_name(),
+        }
+    }
+
+    /// Its entry in `callback-handlers.json`.
+    pub fn record(&self) -> HandlerRecord {
+        HandlerRecord {
+            event: self.event,
+            path: self.path.clone(),
+            name: self.name.clone(),
+            module: self.module.clone(),
+            source: Some(format!(
+                "{}:{}",
+                self.location.file.display(),
+                self.location.line
+            )),
+        }
+    }
+}
+
+/// What a scan found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Every handler, in the order found (module tree order).
+    pub handlers: Vec<ScannedHandler>,
+    /// Every file read, for `cargo::rerun-if-changed`.
+    pub files: Vec<PathBuf>,
+    /// Things worth saying that do not stop the build, such as a module
+    /// behind a `#[cfg]` whose file does not exist.
+    pub warnings: Vec<String>,
+}
+
+/// Scans a crate's sources for handlers.
+///
+/// By default the roots are `src/lib.rs` and `src/main.rs` of the crate's
+/// directory, each that exists (or `lib.rs` and `main.rs` in the directory
+/// itself, when it is a `src` directory), and the module paths start with
+/// `crate`.
+///
+/// ```no_run
+/// use callback_build::Scanner;
+///
+/// let scan = Scanner::new("my-extension").crate_name("my_extension").scan()?;
+/// for handler in &scan.handlers {
+///     println!("{} {} {}", handler.event, handler.path, handler.qualified_name());
+/// }
+/// # Ok::<(), callback_build::ScanError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Scanner {
+    dir: PathBuf,
+    crate_name: String,
+    roots: Vec<PathBuf>,
+}
+
+impl Scanner {
+    /// A scanner for the crate in `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Scanner {
+            dir: dir.into(),
+            crate_name: "crate".to_owned(),
+            roots: Vec::new(),
+        }
+    }
+
+    /// The first segment of every module path: the crate's name as
+    /// `module_path!()` writes it (`-` becomes `_`).
+    pub fn crate_name(mut self, name: &str) -> Self {
+        self.crate_name = name.replace('-', "_");
+        self
+    }
+
+    /// Adds a root file, relative to the crate's directory. Once one is
+    /// given, the default roots are not looked for.
+    pub fn root(mut self, file: impl Into<PathBuf>) -> Self {
+        self.roots.push(file.into());
+        self
+    }
+
+    /// Scans every root and every module it reaches. All problems are
+    /// reported together; two handlers for one event are one of them.
+    pub fn scan(&self) -> Result<Scan, ScanError> {
+        let mut walker = Walker {
+            dir: &self.dir,
+            scan: Scan::default(),
+            problems: Vec::new(),
+            open: Vec::new(),
+        };
+        let roots = self.root_files();
+        if roots.is_empty() {
+            walker.problems.push(Problem::NoRoot {
+                dir: self.dir.clone(),
+            });
+        }
+        for root in roots {
+            let dir = ModDir::of_file(&root);
+            walker.file(&root, &self.crate_name, dir, None);
+        }
+        walker.check_duplicates();
+        match ScanError::from_problems(walker.problems) {
+            Some(err) => Err(err),
+            None => Ok(walker.scan),
+        }
+    }
+
+    fn root_files(&self) -> Vec<PathBuf> {
+        if !self.roots.is_empty() {
+            return self.roots.iter().map(|r| self.dir.join(r)).collect();
+        }
+        for base in [self.dir.join("src"), self.dir.clone()] {
+            let found: Vec<PathBuf> = ["lib.rs", "main.rs"]
+                .iter()
+                .map(|f| base.join(f))
+                .filter(|f| f.is_file())
+                .collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// Scans the crate in `dir` with the default roots, module paths starting
+/// with `crate`: the handlers, or every problem found.
+pub fn scan_crate(dir: impl AsRef<Path>) -> Result<Vec<ScannedHandler>, ScanError> {
+    Scanner::new(dir.as_ref()).scan().map(|scan| scan.handlers)
+}
+
+struct Walker<'a> {
+    dir: &'a Path,
+    scan: Scan,
+    problems: Vec<Problem>,
+    /// The files being scanned, root first: a file that includes one of
+    /// them is a cycle.
+    open: Vec<PathBuf>,
+}
+
+impl Walker<'_> {
+    /// The path shown in messages: relative to the crate's directory.
+    fn shown(&self, file: &Path) -> PathBuf {
+        file.strip_prefix(self.dir).unwrap_or(file).to_owned()
+    }
+
+    fn file(&mut self, file: &Path, module: &str, dir: ModDir, declared_at: Option<Location>) {
+        let shown = self.shown(file);
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(e) => {
+                self.problems.push(Problem::Read {
+                    declared_at,
+                    file: shown,
+                    reason: e.to_string(),
+                });
+                return;
+            }
+        };
+        self.scan.files.push(file.to_owned());
+        let parsed = match syn::parse_file(&text) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.problems.push(Problem::Syntax {
+                    location: Location::of(&shown, e.span()),
+                    message: e.to_string(),
+                });
+                return;
+            }
+        };
+        self.open.push(identity(file));
+        let cx = Context {
+            file: &shown,
+            module,
+        };
+        self.items(&parsed.items, &cx, &dir);
+        self.open.pop();
+    }
+
+    fn items(&mut self, items: &[Item], cx: &Context<'_>, dir: &ModDir) {
+        for item in items {
+            match item {
+                Item::Fn(f) if !is_cfg_test(&f.attrs) => self.function(f, cx),
+                Item::Mod(m) if !is_cfg_test(&m.attrs) => self.module(m, cx, dir),
+                _ => {}
+            }
+        }
+    }
+
+    fn module(&mut self, m: &syn::ItemMod, cx: &Context<'_>, dir: &ModDir) {
+        let name = m.ident.unraw().to_string();
+        let module = format!("{}::{name}", cx.module);
+        let location = Location::of(cx.file, m.ident.span());
+        let path_attr = match path_attribute(&m.attrs) {
+            Ok(p) => p,
+            Err(attr) => {
+                self.problems.push(Problem::BadPathAttribute {
+                    location: Location::of(cx.file, syn::spanned::Spanned::span(attr)),
+                });
+                return;
+            }
+        };
+        if let Some((_, items)) = &m.content {
+            let inner = Context {
+                file: cx.file,
+                module: &module,
+            };
+            self.items(items, &inner, &dir.inline(&name, path_attr.as_deref()));
+            return;
+        }
+        match dir.file(&name, path_attr.as_deref()) {
+            Resolved::Found { file, .. } if self.open.contains(&identity(&file)) => {
+                self.problems.push(Problem::ModuleCycle {
+                    location,
+                    name,
+                    file: self.shown(&file),
+                });
+            }
+            Resolved::Found { file, dir } => self.file(&file, &module, dir, Some(location)),
+            Resolved::NotFound(_) if has_cfg(&m.attrs) => self.scan.warnings.push(format!(
+                "{location}: module `{name}` is behind a #[cfg] and has no file; skipped"
+            )),
+            Resolved::NotFound(candidates) => self.problems.push(Problem::ModuleNotFound {
+                location,
+                name,
+                candidates: candidates.map(|c| self.shown(&c)),
+            }),
+            Resolved::Ambiguous(candidates) => self.problems.push(Problem::AmbiguousModule {
+                location,
+                name,
+                candidates: candidates.map(|c| self.shown(&c)),
+            }),
+        }
+    }
+
+    fn function(&mut self, f: &ItemFn, cx: &Context<'_>) {
+        let mut found = f.attrs.iter().filter_map(recognise_attribute);
+        let Some(attr) = found.next() else {
+            return;
+        };
+        let name = f.sig.ident.to_string();
+        if let Some(second) = found.next() {
+            self.problems.push(Problem::TwoAttributes {
+                location: Location::of(cx.file, second.span),
+                function: name,
+                first: attr.event.attribute_name(),
+                second: second.event.attribute_name(),
+            });
+            return;
+        }
+        match attr.args {
+            Ok(args) => self.scan.handlers.push(ScannedHandler {
+                event: attr.event,
+                path: args.resolved_path(attr.event),
+                name,
+                module: cx.module.to_owned(),
+                location: Location::of(cx.file, attr.span),
+            }),
+            Err(errors) => {
+                for e in errors {
+                    self.problems.push(Problem::BadAttribute {
+                        location: Location::of(cx.file, e.span()),
+                        attribute: attr.event.attribute_name(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Reports each handler whose event an earlier one already handles.
+    fn check_duplicates(&mut self) {
+        let mut first: [Option<&ScannedHandler>; Event::COUNT] = Default::default();
+        for h in &self.scan.handlers {
+            match first[h.event.index()] {
+                Some(earlier) => self.problems.push(Problem::DuplicateEvent {
+                    event: h.event,
+                    first: earlier.qualified_name(),
+                    first_location: earlier.location.clone(),
+                    second: h.qualified_name(),
+                    location: h.location.clone(),
+                }),
+                None => first[h.event.index()] = Some(h),
+            }
+        }
+    }
+}
+
+/// A file's identity for the cycle check: `src/../src/lib.rs` is `src/lib.rs`.
+fn identity(file: &Path) -> PathBuf {
+    std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned())
+}
+
+/// The module being scanned: its file (as shown) and its path.
+struct Context<'a> {
+    file: &'a Path,
+    module: &'a str,
+}

@@ -1,0 +1,253 @@
+//! `Config::run_or_exit` as Cargo runs it: in its own process, with the
+//! environment Cargo gives build scripts, printing `cargo::` lines.
+//!
+//! Each test re-runs this test binary with only `child_build_script`
+//! selected and the environment it wants, so nothing here changes the
+//! environment of the test process itself.
+
+use callback_build::{Config, LISTENER_FILE};
+use callback_core::manifest::{HANDLERS_FILE, ScannedHandlers};
+use common::{TREE_FILES, fixture, temp_crate};
+use std::path::Path;
+use std::process::Command;
+
+mod common;
+
+/// Set in the child process: only then does `child_build_script` run.
+const CHILD: &str = "CALLBACK_BUILD_TEST_CHILD";
+/// In the child: the manifest to merge into, if any.
+const CHILD_MERGE: &str = "CALLBACK_BUILD_TEST_MERGE";
+
+/// The build script under test.
+#[test]
+fn child_build_script() {
+    if std::env::var_os(CHILD).is_none() {
+        return;
+    }
+    let mut config = Config::new();
+    if let Some(manifest) = std::env::var_os(CHILD_MERGE) {
+        config = config.merge_into(manifest);
+    }
+    config.run_or_exit();
+}
+
+struct Run {
+    code: i32,
+    /// The `cargo::` lines printed, in order.
+    cargo: Vec<String>,
+}
+
+/// Runs the build script for the crate in `dir` with `OUT_DIR=out`.
+fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_build_script", "--nocapture", "--quiet"])
+        .env(CHILD, "1")
+        .env_remove("CALLBACK_BASE_URL")
+        .env("CARGO_MANIFEST_DIR", dir)
+        .env("OUT_DIR", out)
+        .env("CARGO_PKG_NAME", "tree-ext")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        cargo: stdout
+            .lines()
+            .filter(|l| l.starts_with("cargo::"))
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+const BASE_URL: (&str, &str) = ("CALLBACK_BASE_URL", "https://ext.example.com/");
+
+#[test]
+fn missing_base_url_fails_the_build_saying_how_to_set_it() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(&fixture("tree"), out.path(), &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.cargo,
+        [
+            "cargo::rerun-if-env-changed=CALLBACK_BASE_URL",
+            "cargo::error=no base URL for callbackListener: set the CALLBACK_BASE_URL environment \
+             variable (for example `CALLBACK_BASE_URL=https://ext.example.com cargo build`, or \
+             under [env] in .cargo/config.toml), or call \
+             `.base_url(\"https://ext.example.com\")` in build.rs",
+        ]
+    );
+}
+
+#[test]
+fn an_unusable_base_url_fails_the_build() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(
+        &fixture("tree"),
+        out.path(),
+        &[("CALLBACK_BASE_URL", "ext.example.com")],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        "cargo::error=the base URL \"ext.example.com\" is not usable: it must start with \
+         https:// or http://; give one such as \"https://ext.example.com\""
+    );
+}
+
+#[test]
+fn writes_the_section_and_the_handler_list_to_out_dir() {
+    let dir = fixture("tree");
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(&dir, out.path(), &[BASE_URL]);
+    assert_eq!(run.code, 0, "{:?}", run.cargo);
+
+    let listener = std::fs::read_to_string(out.path().join(LISTENER_FILE)).unwrap();
+    assert_eq!(
+        listener,
+        r#"{
+  "onInstall": "https://ext.example.com/callbacks/onInstall",
+  "onZohoAuthorise": "https://ext.example.com/callbacks/onZohoAuthorise",
+  "onTPAAuthorise": "https://ext.example.com/callbacks/onTPAAuthorise",
+  "onTPARevoke": "https://ext.example.com/tpa/revoked",
+  "onUpdate": "https://ext.example.com/x",
+  "onConfigParamAdd": "https://ext.example.com/zoho/config",
+  "onConfigParamDelete": "https://ext.example.com/zoho/config",
+  "onUninstall": "https://ext.example.com/callbacks/onUninstall"
+}"#
+    );
+
+    let handlers = std::fs::read_to_string(out.path().join(HANDLERS_FILE)).unwrap();
+    let handlers = ScannedHandlers::from_json(&handlers).unwrap().handlers;
+    assert_eq!(handlers.len(), 8);
+    assert_eq!(
+        handlers[0].qualified_name(),
+        "tree_ext::auth::zoho::zoho_authorised"
+    );
+    assert_eq!(handlers[0].source.as_deref(), Some("src/auth/zoho.rs:3"));
+
+    let mut expected = vec!["cargo::rerun-if-env-changed=CALLBACK_BASE_URL".to_owned()];
+    for file in TREE_FILES {
+        expected.push(format!(
+            "cargo::rerun-if-changed={}",
+            dir.join(file).display()
+        ));
+    }
+    assert_eq!(run.cargo, expected);
+}
+
+#[test]
+fn scan_problems_are_cargo_errors_naming_file_and_line() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(&fixture("duplicate"), out.path(), &[BASE_URL]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.cargo[1..],
+        [
+            "cargo::error=src/lib.rs:3:1: two handlers for onInstall: `tree_ext::first` here and \
+          `tree_ext::again::second` at src/again.rs:3:1; keep one"
+        ]
+    );
+
+    let run = build_script(&fixture("bad_attr"), out.path(), &[BASE_URL]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.cargo.len(), 3, "{:?}", run.cargo);
+    assert!(run.cargo[1].starts_with("cargo::error=src/lib.rs:1:14: invalid `#[on_install]`"));
+    assert!(run.cargo[2].starts_with("cargo::error=src/lib.rs:4:20: invalid `#[on_update]`"));
+
+    let run = build_script(&fixture("syntax"), out.path(), &[BASE_URL]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.cargo[1..],
+        ["cargo::error=src/broken.rs:3:13: cannot parse this file: expected an expression"]
+    );
+}
+
+/// Copies the `tree` fixture and a manifest into a temporary crate.
+fn crate_with_manifest(manifest: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("tree"), dir.path());
+    std::fs::write(dir.path().join("plugin-manifest.json"), manifest).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+const MANIFEST: &str = "{\n    \"service\": \"DESK\",\n    \"callbackListener\": {\n        \"onInstall\": \"https://old.example.com/gone\"\n    },\n    \"secret\": \"s\"\n}\n";
+
+#[test]
+fn merges_into_the_manifest_and_rewrites_it_only_when_it_changes() {
+    let dir = crate_with_manifest(MANIFEST);
+    let manifest = dir.path().join("plugin-manifest.json");
+    let out = tempfile::tempdir().unwrap();
+    let merge = (CHILD_MERGE, "plugin-manifest.json");
+
+    let run = build_script(dir.path(), out.path(), &[BASE_URL, merge]);
+    assert_eq!(run.code, 0, "{:?}", run.cargo);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        &format!("cargo::rerun-if-changed={}", manifest.display())
+    );
+    let merged = std::fs::read_to_string(&manifest).unwrap();
+    assert!(merged.starts_with("{\n    \"service\": \"DESK\",\n    \"callbackListener\": {\n"));
+    assert!(
+        merged.ends_with("},\n    \"secret\": \"s\"\n}\n"),
+        "{merged}"
+    );
+    assert!(merged.contains("\"onUninstall\": \"https://ext.example.com/callbacks/onUninstall\""));
+    assert!(!merged.contains("old.example.com"));
+
+    let written = std::fs::metadata(&manifest).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let run = build_script(dir.path(), out.path(), &[BASE_URL, merge]);
+    assert_eq!(run.code, 0);
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), merged);
+    assert_eq!(
+        std::fs::metadata(&manifest).unwrap().modified().unwrap(),
+        written
+    );
+}
+
+#[test]
+fn a_broken_manifest_fails_the_build() {
+    let dir = crate_with_manifest("{\"service\": \"DESK\",}");
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(
+        dir.path(),
+        out.path(),
+        &[BASE_URL, (CHILD_MERGE, "plugin-manifest.json")],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        &format!(
+            "cargo::error={}: the manifest is not valid JSON at line 1, column 20: trailing comma",
+            dir.path().join("plugin-manifest.json").display()
+        )
+    );
+}
+
+#[test]
+fn a_cfg_module_without_a_file_is_a_cargo_warning() {
+    let dir = temp_crate(&[("src/main.rs", "#[cfg(windows)]\nmod win;\nfn main() {}\n")]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(dir.path(), out.path(), &[BASE_URL]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        "cargo::warning=src/main.rs:2:5: module `win` is behind a #[cfg] and has no file; skipped"
+    );
+    let listener = std::fs::read_to_string(out.path().join(LISTENER_FILE)).unwrap();
+    assert_eq!(listener, "{}");
+}
