@@ -1,0 +1,3 @@
+//! The `callback` command (being written: sign, verify, send, manifest).
+
+fn main() {}
