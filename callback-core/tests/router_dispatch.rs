@@ -1,0 +1,332 @@
+//! The framework-agnostic router: every rejection it decides (status, code,
+//! and the handler never completing), success, several events on one path,
+//! and the configuration errors `build` reports.
+
+mod common;
+
+use callback_core::manifest::ListenerError;
+use callback_core::{
+    BuildError, CallbackRequest, Event, Handled, HandlerList, MissingState, OrgId, Outcome,
+    Rejection, RejectionKind, Router, SignatureHeader,
+};
+use common::{
+    ADAPTER_KINDS, Behaviour, CONFIG_ADD, CONFIG_DELETE, FAILURE, Hits, INSTALL, SECRET,
+    SECURITY_CONTEXT, SHARED_PATH, TestHandler, Unprovided, dispatch, info, rejection_table,
+    secret, signed, table_router,
+};
+use std::collections::BTreeSet;
+
+/// The status and code each kind must map to, written out independently of
+/// the crate's own table.
+fn expected_status_and_code(kind: RejectionKind) -> (u16, &'static str) {
+    use RejectionKind as K;
+    match kind {
+        K::NotFound => (404, "not_found"),
+        K::MethodNotAllowed => (405, "method_not_allowed"),
+        K::MissingSignature => (401, "missing_signature"),
+        K::RepeatedSignature => (401, "repeated_signature"),
+        K::EmptySignature => (401, "empty_signature"),
+        K::MalformedSignature => (401, "malformed_signature"),
+        K::SignatureMismatch => (401, "signature_mismatch"),
+        K::UnsupportedMediaType => (415, "unsupported_media_type"),
+        K::PayloadTooLarge => (413, "payload_too_large"),
+        K::BodyUnreadable => (400, "body_unreadable"),
+        K::InvalidJson => (400, "invalid_json"),
+        K::InvalidPayload => (400, "invalid_payload"),
+        K::UnknownEvent => (400, "unknown_event"),
+        K::EventNotHandledHere => (400, "event_not_handled"),
+        K::HandlerFailed => (500, "handler_error"),
+        K::HandlerPanicked => (500, "handler_panicked"),
+        K::MissingState => (500, "missing_state"),
+        K::DeadlineExceeded => (503, "handler_timeout"),
+        other => panic!("{other:?} is new: add its status and code to this test"),
+    }
+}
+
+#[test]
+fn the_table_covers_every_kind_the_router_decides() {
+    let covered: BTreeSet<_> = rejection_table()
+        .iter()
+        .filter_map(|c| c.expect)
+        .map(|k| k.code())
+        .collect();
+    let decided: BTreeSet<_> = RejectionKind::ALL
+        .iter()
+        .filter(|k| !ADAPTER_KINDS.contains(k))
+        .map(|k| k.code())
+        .collect();
+    assert_eq!(covered, decided);
+}
+
+#[tokio::test]
+async fn each_rejection_has_its_status_and_code_and_no_handler_completes() {
+    for case in rejection_table() {
+        let Some(kind) = case.expect else { continue };
+        let (router, hits) = table_router();
+        let outcome = case.dispatch(&router).await;
+        let (status, code) = expected_status_and_code(kind);
+        let Outcome::Rejected(rejection) = &outcome else {
+            panic!("{}: expected {code}, got {outcome:?}", case.name);
+        };
+        assert_eq!(rejection.kind(), kind, "{}", case.name);
+        assert_eq!(outcome.status(), status, "{}", case.name);
+        assert_eq!(outcome.code(), code, "{}", case.name);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&rejection.body()).expect("JSON"),
+            serde_json::json!({ "error": code, "message": rejection.message() }),
+            "{}",
+            case.name
+        );
+        assert_eq!(
+            hits.handled_count(),
+            0,
+            "{}: a handler completed",
+            case.name
+        );
+        assert_eq!(
+            hits.entered(),
+            usize::from(case.enters_handler),
+            "{}: handler bodies started",
+            case.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_signed_callback_is_handled_once_with_200() {
+    for case in rejection_table().iter().filter(|c| c.expect.is_none()) {
+        let (router, hits) = table_router();
+        let outcome = case.dispatch(&router).await;
+        assert_eq!(
+            outcome,
+            Outcome::Handled(Handled {
+                event: Event::Install,
+                org_id: OrgId::new(387238),
+            }),
+            "{}",
+            case.name
+        );
+        assert_eq!(outcome.status(), 200);
+        assert_eq!(outcome.code(), "ok");
+        // Compared as JSON: key order depends on serde_json's features.
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&outcome.body()).expect("JSON"),
+            serde_json::json!({ "ok": true, "event": "onInstall" })
+        );
+        let handled = hits.handled();
+        assert_eq!(handled.len(), 1, "{}", case.name);
+        assert_eq!(handled[0].event(), Event::Install);
+        assert_eq!(handled[0].secret_index(), 0);
+        assert_eq!(
+            handled[0].security_context().map(|c| c.expose()),
+            Some(SECURITY_CONTEXT)
+        );
+    }
+}
+
+#[tokio::test]
+async fn media_type_names_are_case_insensitive() {
+    // RFC 9110 8.3.1: type and subtype are case-insensitive.
+    let (router, hits) = table_router();
+    let callback = signed(Event::Install).content_type("Application/JSON; Charset=UTF-8");
+    let outcome = dispatch(&router, &callback.build()).await;
+    assert_eq!(outcome.status(), 200, "{outcome:?}");
+    assert_eq!(hits.handled_count(), 1);
+}
+
+#[tokio::test]
+async fn events_sharing_a_path_go_to_their_own_handler() {
+    let (router, hits) = table_router();
+    assert!(router.paths().any(|p| p == SHARED_PATH));
+    for (event, expected_count) in [
+        (Event::ConfigParamAdd, 1),
+        (Event::ConfigParamDelete, 2),
+        (Event::ConfigParamAdd, 3),
+    ] {
+        let outcome = dispatch(&router, &signed(event).path(SHARED_PATH).build()).await;
+        assert_eq!(outcome.status(), 200, "{event}: {outcome:?}");
+        assert_eq!(hits.handled_count(), expected_count);
+    }
+    let events: Vec<Event> = hits.handled().iter().map(|c| c.event()).collect();
+    assert_eq!(
+        events,
+        [
+            Event::ConfigParamAdd,
+            Event::ConfigParamDelete,
+            Event::ConfigParamAdd
+        ]
+    );
+}
+
+/// Dispatches the first table case expecting `kind` (and matching `also`)
+/// and returns its rejection.
+async fn table_rejection(kind: RejectionKind, also: impl Fn(&common::Case) -> bool) -> Rejection {
+    let (router, _hits) = table_router();
+    let case = rejection_table()
+        .into_iter()
+        .find(|c| c.expect == Some(kind) && also(c))
+        .expect("in the table");
+    match case.dispatch(&router).await {
+        Outcome::Rejected(rejection) => rejection,
+        other => panic!("{}: {other:?}", case.name),
+    }
+}
+
+#[tokio::test]
+async fn a_handler_failure_is_logged_not_sent() {
+    let rejection = table_rejection(RejectionKind::HandlerFailed, |_| true).await;
+    assert_eq!(
+        rejection.message(),
+        "the handler failed; see the server log"
+    );
+    assert_eq!(rejection.detail(), Some(FAILURE));
+    assert!(!rejection.body().contains(FAILURE), "{}", rejection.body());
+    assert!(!format!("{rejection:?}").contains(FAILURE));
+}
+
+#[tokio::test]
+async fn panics_are_caught_with_their_message_kept_for_the_log() {
+    for (event, message) in [
+        (Event::TpaRevoke, "handler blew up"),
+        (Event::TpaAuthorise, "extractor blew up"),
+    ] {
+        let rejection = table_rejection(RejectionKind::HandlerPanicked, |c| {
+            c.request.path.ends_with(event.wire_name())
+        })
+        .await;
+        assert_eq!(
+            rejection.message(),
+            "the handler panicked; see the server log"
+        );
+        assert_eq!(rejection.detail(), Some(message));
+    }
+}
+
+#[tokio::test]
+async fn state_missing_at_call_time_names_the_type_in_the_log_only() {
+    let rejection = table_rejection(RejectionKind::MissingState, |_| true).await;
+    assert_eq!(rejection.message(), "the server is misconfigured");
+    let detail = format!(
+        "no state of type `{}` was provided; add `.state(value)` where the callbacks are mounted",
+        std::any::type_name::<Unprovided>()
+    );
+    assert_eq!(rejection.detail(), Some(detail.as_str()));
+}
+
+#[test]
+fn adapter_decided_rejections_come_back_unchanged() {
+    let (router, _hits) = table_router();
+    for kind in ADAPTER_KINDS {
+        let outcome = router.reject("/callbacks/onInstall", Rejection::new(kind, "refused"));
+        let (status, code) = expected_status_and_code(kind);
+        assert_eq!(outcome, Outcome::Rejected(Rejection::new(kind, "refused")));
+        assert_eq!((outcome.status(), outcome.code()), (status, code));
+    }
+}
+
+#[test]
+fn build_refuses_a_router_without_a_secret() {
+    let err = Router::builder(HandlerList::new(&[&INSTALL]))
+        .state(Hits::default())
+        .build()
+        .unwrap_err();
+    assert_eq!(err, BuildError::NoSecret);
+    assert_eq!(
+        err.to_string(),
+        "no secret is configured; call `.secret(...)` with your plugin-manifest.json secret"
+    );
+}
+
+static SECOND_INSTALL: TestHandler = TestHandler::new(
+    &info(Event::Install, "/other/install", "installed_again"),
+    Behaviour::Succeed,
+);
+
+#[test]
+fn build_refuses_two_handlers_for_one_event_naming_both() {
+    let err = Router::builder(HandlerList::new(&[&INSTALL, &CONFIG_ADD, &SECOND_INSTALL]))
+        .secret(secret(SECRET))
+        .state(Hits::default())
+        .build()
+        .unwrap_err();
+    let module = module_path!().to_owned() + "::common";
+    assert_eq!(
+        err,
+        BuildError::Handlers(ListenerError::DuplicateEvent {
+            event: Event::Install,
+            first: format!("{module}::installed"),
+            second: format!("{module}::installed_again"),
+        })
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "two handlers for onInstall: `{module}::installed` and `{module}::installed_again`; keep one"
+        )
+    );
+}
+
+static NEEDS_UNPROVIDED: TestHandler = TestHandler::new(
+    &info(
+        Event::Uninstall,
+        "/callbacks/onUninstall",
+        "needs_unprovided",
+    ),
+    Behaviour::RequiresUnprovidedState,
+);
+
+#[test]
+fn build_refuses_a_handler_whose_state_is_missing() {
+    let err = Router::builder(HandlerList::new(&[&INSTALL, &NEEDS_UNPROVIDED]))
+        .secret(secret(SECRET))
+        .state(Hits::default())
+        .build()
+        .unwrap_err();
+    let handler = format!("{}::common::needs_unprovided", module_path!());
+    let missing = MissingState {
+        type_name: std::any::type_name::<Unprovided>(),
+    };
+    assert_eq!(
+        err.to_string(),
+        format!("`{handler}` needs state that is missing: {missing}")
+    );
+    assert_eq!(
+        err,
+        BuildError::MissingState {
+            handler,
+            source: missing
+        }
+    );
+
+    // Without any state, the first handler is the one reported.
+    let err = Router::builder(HandlerList::new(&[&CONFIG_DELETE, &INSTALL]))
+        .secret(secret(SECRET))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        BuildError::MissingState {
+            handler: format!("{}::common::config_deleted", module_path!()),
+            source: MissingState {
+                type_name: std::any::type_name::<Hits>()
+            },
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_header_value_is_checked_before_the_content_type() {
+    // A forged request learns nothing about the content type it should use.
+    let (router, hits) = table_router();
+    let request = signed(Event::Install).build();
+    let outcome = router
+        .dispatch(CallbackRequest {
+            path: &request.path,
+            signature: SignatureHeader::Absent,
+            content_type: Some(b"text/plain"),
+            body: &request.body,
+        })
+        .await;
+    assert_eq!(outcome.code(), "missing_signature");
+    assert_eq!(hits.entered(), 0);
+}
