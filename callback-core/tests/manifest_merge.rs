@@ -466,3 +466,24 @@ fn a_crlf_manifest_keeps_its_bytes_and_line_endings() {
     );
     assert_expected_entries(&merged[new]);
 }
+
+#[test]
+#[ignore = "BUG: with two `callbackListener` keys, merge_listener updates the first and leaves the second, which last-wins readers (serde_json, JSON.parse) use"]
+fn a_duplicated_listener_key_is_not_left_stale() {
+    let duplicated = "{\n    \"callbackListener\": {\"onInstall\": \"https://old.example.com/1\"},\n    \"callbackListener\": {\"onInstall\": \"https://old.example.com/2\"}\n}\n";
+    let single = CallbackListener::new(
+        "https://ext.example.com",
+        [reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
+    )
+    .expect("valid");
+    // Either refusing the file or leaving one up-to-date key is right;
+    // writing a file whose effective listener is the old one is not.
+    if let Ok(merged) = merge_listener(duplicated, &single) {
+        assert!(!merged.contains("old.example.com"), "{merged}");
+        let read: serde_json::Value = serde_json::from_str(&merged).expect("JSON");
+        assert_eq!(
+            read["callbackListener"],
+            serde_json::json!({ "onInstall": "https://ext.example.com/callbacks/onInstall" })
+        );
+    }
+}

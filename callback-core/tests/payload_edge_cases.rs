@@ -256,6 +256,18 @@ fn unknown_event_quotes_it_and_lists_the_valid_ones() {
 }
 
 #[test]
+fn a_huge_unknown_event_is_quoted_shortened() {
+    let name = "x".repeat(100_000);
+    let e = err(format!(r#"{{"event":"{name}","orgId":1}}"#));
+    assert_eq!(e.kind(), PayloadErrorKind::UnknownEvent);
+    let shortened = format!("{}…", "x".repeat(64));
+    assert_eq!(
+        e.to_string(),
+        format!("unknown event {shortened:?}; expected one of: {VALID_EVENTS}")
+    );
+}
+
+#[test]
 fn every_documented_event_is_read() {
     for event in Event::ALL {
         let body = format!(r#"{{"event":"{event}","orgId":1}}"#);
