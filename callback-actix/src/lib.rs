@@ -57,6 +57,10 @@ pub mod test;
 pub use builder::Callbacks;
 pub use service::CallbackRoutes;
 
+/// The framework-agnostic core, for everything the prelude leaves out
+/// (manifest model, signature schemes, error types).
+pub use callback_core;
+
 #[doc(hidden)]
 pub use callback_core::__private;
 
@@ -73,3 +77,8 @@ pub mod prelude {
         on_uninstall, on_update, on_zoho_authorise,
     };
 }
+
+/// Compiles and runs every Rust block of the README, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -107,7 +107,7 @@ events! {
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.wire_name())
+        f.pad(self.wire_name())
     }
 }
 

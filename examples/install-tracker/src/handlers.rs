@@ -1,0 +1,54 @@
+//! One handler per platform event: each records the callback.
+//!
+//! Every handler is an ordinary async function: the tests call them directly.
+
+use crate::db::Db;
+use callback_actix::prelude::*;
+
+/// The customer installed the extension.
+#[on_install]
+pub async fn installed(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}
+
+/// The customer authorised access to Zoho Desk.
+#[on_zoho_authorise]
+pub async fn zoho_authorised(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}
+
+/// The customer authorised the third-party app.
+#[on_tpa_authorise]
+pub async fn tpa_authorised(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}
+
+/// The third-party authorisation was revoked.
+#[on_tpa_revoke]
+pub async fn tpa_revoked(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}
+
+/// The extension was upgraded.
+#[on_update]
+pub async fn updated(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}
+
+/// The customer added configuration params.
+#[on_config_param_add]
+pub async fn config_param_added(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}
+
+/// The customer deleted configuration params.
+#[on_config_param_delete]
+pub async fn config_param_deleted(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}
+
+/// The extension was uninstalled.
+#[on_uninstall]
+pub async fn uninstalled(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record(cb).await?)
+}

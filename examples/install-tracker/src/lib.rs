@@ -1,0 +1,64 @@
+//! `install-tracker`: a complete Zoho Desk extension backend that records
+//! each org's lifecycle (install, authorisations, config changes, updates,
+//! uninstall) in SQLite, and serves it at `GET /orgs/{orgId}`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use install_tracker::{Db, app_config, callback_routes};
+//! use callback_actix::prelude::Secret;
+//!
+//! let db = Db::open("install-tracker.db".as_ref())?;
+//! let routes = callback_routes(Secret::new("manifest secret")?, db.clone())?;
+//! actix_web::HttpServer::new(move || {
+//!     actix_web::App::new().configure(app_config(&routes, &db))
+//! })
+//! .bind("127.0.0.1:8080")?
+//! .run()
+//! .await?;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod handlers;
+
+pub use db::{Db, DbError, OrgState};
+
+use callback_actix::callback_core::BuildError;
+use callback_actix::prelude::*;
+
+/// Every handler of this extension: what is mounted and what the manifest
+/// lists.
+pub fn handlers() -> callback_actix::callback_core::HandlerList {
+    use handlers::*;
+    callbacks![
+        installed,
+        zoho_authorised,
+        tpa_authorised,
+        tpa_revoked,
+        updated,
+        config_param_added,
+        config_param_deleted,
+        uninstalled,
+    ]
+}
+
+/// The callback routes, signed with `secret`, recording into `db`.
+pub fn callback_routes(secret: Secret, db: Db) -> Result<CallbackRoutes, BuildError> {
+    Callbacks::new(handlers()).secret(secret).state(db).build()
+}
+
+/// Mounts the callbacks and the read API.
+pub fn app_config(
+    routes: &CallbackRoutes,
+    db: &Db,
+) -> impl FnOnce(&mut actix_web::web::ServiceConfig) {
+    let routes = routes.clone();
+    let db = actix_web::web::Data::new(db.clone());
+    move |config| {
+        routes.configure(config);
+        config.app_data(db);
+        api::configure(config);
+    }
+}
