@@ -31,7 +31,7 @@
 //!
 //! | request | status | `error` |
 //! |---|---|---|
-//! | valid, handler succeeded | 200 | (`{"ok":true,"event":…}`) |
+//! | valid, handler succeeded | 200 | (`{"event":…,"ok":true}`) |
 //! | `HASH` missing / repeated / empty / malformed / wrong | 401 | `missing_signature` / `repeated_signature` / `empty_signature` / `malformed_signature` / `signature_mismatch` |
 //! | `Content-Type` not `application/json` | 415 | `unsupported_media_type` |
 //! | body larger than the limit | 413 | `payload_too_large` |

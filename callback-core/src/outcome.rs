@@ -181,7 +181,7 @@ impl Outcome {
         }
     }
 
-    /// The JSON response body: `{"ok":true,"event":"onInstall"}` on success,
+    /// The JSON response body: `{"event":"onInstall","ok":true}` on success,
     /// [`Rejection::body`] otherwise.
     pub fn body(&self) -> String {
         match self {

@@ -44,6 +44,8 @@ impl Secret {
 
     /// Reads the top-level `"secret"` field of a `plugin-manifest.json` text.
     pub fn from_manifest_str(manifest: &str) -> Result<Self, SecretError> {
+        // A byte-order mark, as some editors write, is not an error.
+        let manifest = manifest.strip_prefix('\u{feff}').unwrap_or(manifest);
         let value: serde_json::Value =
             serde_json::from_str(manifest).map_err(|e| SecretError::ManifestJson {
                 line: e.line(),

@@ -468,7 +468,6 @@ fn a_crlf_manifest_keeps_its_bytes_and_line_endings() {
 }
 
 #[test]
-#[ignore = "BUG: with two `callbackListener` keys, merge_listener updates the first and leaves the second, which last-wins readers (serde_json, JSON.parse) use"]
 fn a_duplicated_listener_key_is_not_left_stale() {
     let duplicated = "{\n    \"callbackListener\": {\"onInstall\": \"https://old.example.com/1\"},\n    \"callbackListener\": {\"onInstall\": \"https://old.example.com/2\"}\n}\n";
     let single = CallbackListener::new(
@@ -476,14 +475,27 @@ fn a_duplicated_listener_key_is_not_left_stale() {
         [reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
     )
     .expect("valid");
-    // Either refusing the file or leaving one up-to-date key is right;
-    // writing a file whose effective listener is the old one is not.
-    if let Ok(merged) = merge_listener(duplicated, &single) {
-        assert!(!merged.contains("old.example.com"), "{merged}");
-        let read: serde_json::Value = serde_json::from_str(&merged).expect("JSON");
-        assert_eq!(
-            read["callbackListener"],
-            serde_json::json!({ "onInstall": "https://ext.example.com/callbacks/onInstall" })
-        );
-    }
+    // Readers disagree on which of two keys counts (serde_json and
+    // JSON.parse take the last), so the file is refused rather than edited.
+    assert_eq!(
+        merge_listener(duplicated, &single),
+        Err(MergeError::DuplicateKey { count: 2 })
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_kept_and_not_an_error() {
+    let manifest = "\u{feff}{\n    \"secret\": \"s\"\n}\n";
+    let single = CallbackListener::new(
+        "https://ext.example.com",
+        [reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
+    )
+    .expect("valid");
+    let merged = merge_listener(manifest, &single).expect("a BOM is allowed");
+    assert!(
+        merged.starts_with("\u{feff}{\n    \"secret\": \"s\",\n"),
+        "{merged:?}"
+    );
+    assert_eq!(merge_listener(&merged, &single).as_ref(), Ok(&merged));
+    assert_eq!(Secret::from_manifest_str(manifest).unwrap().expose(), "s");
 }

@@ -108,7 +108,7 @@ fn a_value_of_the_wrong_length_is_wrong_length() {
     assert_refused(two_byte.as_str().into(), wrong(65), "malformed_signature");
     assert_eq!(
         wrong(63).to_string(),
-        "the HASH header has 63 characters; expected 64"
+        "the HASH header is 63 bytes long; expected 64"
     );
 }
 

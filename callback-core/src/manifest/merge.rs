@@ -24,6 +24,13 @@ pub enum MergeError {
     /// The existing manifest is JSON but not an object.
     #[error("the manifest must be a JSON object")]
     NotAnObject,
+    /// The manifest has more than one top-level `callbackListener` key:
+    /// readers disagree on which one counts, so none is edited.
+    #[error("the manifest has {count} top-level \"callbackListener\" keys; keep one")]
+    DuplicateKey {
+        /// How many there are.
+        count: usize,
+    },
 }
 
 /// Returns `manifest` with its `callbackListener` set to `listener`.
@@ -50,6 +57,17 @@ pub enum MergeError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn merge_listener(manifest: &str, listener: &CallbackListener) -> Result<String, MergeError> {
+    // Editors on Windows may start the file with a byte-order mark: keep it.
+    match manifest.strip_prefix(BOM) {
+        Some(rest) => merge_listener(rest, listener).map(|merged| format!("{BOM}{merged}")),
+        None => merge_without_bom(manifest, listener),
+    }
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: char = '\u{feff}';
+
+fn merge_without_bom(manifest: &str, listener: &CallbackListener) -> Result<String, MergeError> {
     // Strict JSON first: the CST parser is lenient (comments, trailing commas).
     let value: serde_json::Value =
         serde_json::from_str(manifest).map_err(|e| MergeError::InvalidJson {
@@ -66,6 +84,15 @@ pub fn merge_listener(manifest: &str, listener: &CallbackListener) -> Result<Str
     let object = root
         .object_value()
         .expect("the value was checked to be an object");
+
+    let count = object
+        .properties()
+        .iter()
+        .filter(|p| p.name().and_then(|n| n.decoded_value().ok()).as_deref() == Some(KEY))
+        .count();
+    if count > 1 {
+        return Err(MergeError::DuplicateKey { count });
+    }
 
     match object.get(KEY) {
         Some(prop) if already_holds(prop.object_value().as_ref(), listener) => {

@@ -17,7 +17,7 @@ pub enum SignatureError {
     #[error("the HASH header is empty")]
     Empty,
     /// The `HASH` header does not have the length the scheme produces.
-    #[error("the HASH header has {found} characters; expected {expected}")]
+    #[error("the HASH header is {found} bytes long; expected {expected}")]
     WrongLength {
         /// Its length in bytes.
         found: usize,
