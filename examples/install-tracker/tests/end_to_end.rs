@@ -1,0 +1,199 @@
+//! The whole product, as a user runs it: `install-tracker` as its own process
+//! on a free port with a temporary database, every event fired at it by the
+//! `callback` binary, the state read back over HTTP, a tampered callback
+//! that changes nothing, and a restart that keeps the state.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const ORG: &str = "387238";
+const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/plugin-manifest.json");
+
+/// A running `install-tracker`, stopped when dropped.
+struct Server {
+    child: Child,
+    base_url: String,
+}
+
+impl Server {
+    /// Starts it on an OS-chosen port and waits for its "listening" line.
+    /// Without `ZOHO_EXTENSION_SECRET` it reads its manifest's `secret`.
+    fn start(database: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_install-tracker"))
+            .env("BIND_ADDR", "127.0.0.1:0")
+            .env("DATABASE_PATH", database)
+            .env_remove("ZOHO_EXTENSION_SECRET")
+            .env_remove("MANIFEST_PATH")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("install-tracker starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let base_url = loop {
+            let line = lines
+                .next()
+                .expect("install-tracker printed where it listens before exiting")
+                .expect("readable stdout");
+            if let Some(url) = line.strip_prefix("install-tracker listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, base_url }
+    }
+
+    /// Stops it as Ctrl-C or a service manager would (SIGTERM), and waits.
+    fn stop(mut self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("waitable") {
+                assert!(status.success(), "install-tracker exited with {status}");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("install-tracker did not stop within 20 s of SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `callback` binary of the workspace, built if this test runs alone.
+fn callback_binary() -> PathBuf {
+    let dir = std::env::current_exe()
+        .expect("test binary path")
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/..")
+        .to_owned();
+    let binary = dir.join(format!("callback{}", std::env::consts::EXE_SUFFIX));
+    if !binary.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "callback-cli", "--bin", "callback"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the callback binary failed");
+    }
+    assert!(
+        binary.exists(),
+        "no callback binary at {}",
+        binary.display()
+    );
+    binary
+}
+
+fn callback(args: &[&str]) -> Output {
+    Command::new(callback_binary())
+        .args(args)
+        .output()
+        .expect("the callback binary runs")
+}
+
+/// `GET path` over a plain socket: the status and the body.
+fn get(base_url: &str, path: &str) -> (u16, serde_json::Value) {
+    let addr = base_url.strip_prefix("http://").expect("an http URL");
+    let mut stream = TcpStream::connect(addr).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("a response");
+    let status = response[9..12].parse().expect("a status code");
+    let body = response.split_once("\r\n\r\n").expect("headers end").1;
+    (status, serde_json::from_str(body).expect("a JSON body"))
+}
+
+#[test]
+fn every_event_from_the_cli_is_recorded_forgeries_are_not_and_state_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("install-tracker.db");
+    let server = Server::start(&database);
+
+    // Zoho's side: every event the manifest lists, in lifecycle order.
+    let sent = callback(&[
+        "send",
+        "--manifest",
+        MANIFEST,
+        "--base-url",
+        &server.base_url,
+        "--all",
+        "--org-id",
+        ORG,
+        "--security-context",
+        "e2e-security-context",
+    ]);
+    assert!(
+        sent.status.success(),
+        "callback send --all failed: {}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+
+    let (status, state) = get(&server.base_url, &format!("/orgs/{ORG}"));
+    assert_eq!(status, 200, "{state}");
+    let all: Vec<&str> = [
+        "onInstall",
+        "onZohoAuthorise",
+        "onTPAAuthorise",
+        "onTPARevoke",
+        "onUpdate",
+        "onConfigParamAdd",
+        "onConfigParamDelete",
+        "onUninstall",
+    ]
+    .to_vec();
+    assert_eq!(state["events"], serde_json::json!(all));
+    assert_eq!(state["installed"], false, "uninstalled last: {state}");
+    assert_eq!(state["updates"], 1);
+    assert_eq!(state["configParamAdds"], 1);
+
+    // A callback signed with the wrong secret is refused and changes nothing.
+    let forged = callback(&[
+        "send",
+        "onInstall",
+        "--url",
+        &format!("{}/callbacks/onInstall", server.base_url),
+        "--secret",
+        "not-the-manifest-secret",
+        "--org-id",
+        ORG,
+    ]);
+    assert!(!forged.status.success(), "a forged callback must fail");
+    assert!(
+        String::from_utf8_lossy(&forged.stdout).contains("401"),
+        "stdout: {}",
+        String::from_utf8_lossy(&forged.stdout)
+    );
+    let (_, after_forgery) = get(&server.base_url, &format!("/orgs/{ORG}"));
+    assert_eq!(after_forgery, state);
+
+    // An org nobody heard from is unknown.
+    assert_eq!(get(&server.base_url, "/orgs/1").0, 404);
+
+    // Stopped and started again on the same database: nothing is lost.
+    server.stop();
+    let restarted = Server::start(&database);
+    let (status, after_restart) = get(&restarted.base_url, &format!("/orgs/{ORG}"));
+    assert_eq!(status, 200);
+    assert_eq!(after_restart, state);
+    restarted.stop();
+}
