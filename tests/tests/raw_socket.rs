@@ -1,0 +1,39 @@
+//! What a well-behaved client never sends, over a raw socket: a
+//! `Content-Length` over the limit and a chunked body over the limit. Each is
+//! answered without reading past the limit and without a handler.
+
+use callback_tests::fixture::{BODY_LIMIT, Case, cases};
+use callback_tests::{RawReply, TestServer, raw_exchange, wire_bytes};
+
+/// The head of `case`'s request and the first `keep` bytes of its body.
+fn truncated(case: &Case, keep: usize) -> Vec<u8> {
+    let bytes = wire_bytes(&case.request);
+    let head = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    bytes[..head + keep].to_vec()
+}
+
+fn expect_answer(reply: RawReply, case: &Case, calls: &callback_tests::fixture::Calls) {
+    match reply {
+        RawReply::Response(response) => case.check(&response, &[0; 8], calls),
+        RawReply::Closed => panic!("{}: closed without an answer", case.name),
+    }
+}
+
+#[test]
+fn content_length_over_the_limit_is_413_before_the_body_is_sent() {
+    let (server, calls) = TestServer::fixture();
+    let case = cases::too_large_with_length();
+    assert!(case.request.body.len() > BODY_LIMIT);
+    // Only the head: a server waiting for the body would never answer.
+    let reply = raw_exchange(server.addr(), &truncated(&case, 0));
+    expect_answer(reply, &case, &calls);
+}
+
+#[test]
+fn chunked_body_over_the_limit_is_413_without_waiting_for_its_end() {
+    let (server, calls) = TestServer::fixture();
+    let case = cases::too_large_chunked();
+    // Chunks just past the limit, and never the terminating chunk.
+    let reply = raw_exchange(server.addr(), &truncated(&case, BODY_LIMIT + 200));
+    expect_answer(reply, &case, &calls);
+}
