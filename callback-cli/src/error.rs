@@ -1,0 +1,63 @@
+//! Every way a command can fail, and its exit status.
+
+use callback_build::{ManifestError, ScanError};
+use callback_core::manifest::ListenerError;
+use callback_core::{SecretError, SignatureError, UnknownEvent};
+use std::path::PathBuf;
+
+/// Why a command failed. The message never holds a secret.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// Arguments that parse but do not fit together.
+    #[error("{0}")]
+    Usage(&'static str),
+    /// An input file could not be read.
+    #[error("cannot read {}: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+    /// Standard input could not be read.
+    #[error("cannot read standard input: {0}")]
+    Stdin(String),
+    /// The secret could not be had.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// An event name is not one of the eight.
+    #[error(transparent)]
+    Event(#[from] UnknownEvent),
+    /// The sources could not be scanned (one line per problem).
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    /// The section could not be built.
+    #[error(transparent)]
+    Listener(#[from] ListenerError),
+    /// The manifest could not be read, merged or written.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The manifest is not what `send` needs.
+    #[error("{}: {reason}", path.display())]
+    BadManifest { path: PathBuf, reason: String },
+    /// The HASH is not right for the body.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The manifest's `callbackListener` differs from the sources.
+    #[error(
+        "{} is out of date; run `callback manifest --write` to update it",
+        path.display()
+    )]
+    Stale { path: PathBuf },
+    /// The request could not be sent or its answer read.
+    #[error("cannot send to {url}: {reason}")]
+    Http { url: String, reason: String },
+    /// Callbacks were answered with a status other than 2xx.
+    #[error("{failed} of {sent} callbacks got a non-2xx answer")]
+    NotOk { failed: usize, sent: usize },
+}
+
+impl CliError {
+    /// 1 when the command's answer is "no", 2 when it could not answer.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Signature(_) | CliError::Stale { .. } | CliError::NotOk { .. } => 1,
+            _ => 2,
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `--help` on the command and every subcommand.
+
+mod common;
+
+use common::run;
+
+#[test]
+fn every_subcommand_has_help_with_its_description() {
+    for (command, description) in [
+        (
+            "manifest",
+            "Print the callbackListener section from a crate's sources",
+        ),
+        ("sign", "Print the HASH Zoho would send for a body"),
+        ("verify", "Check that a HASH is right for a body"),
+        ("send", "Sign and POST a callback as Zoho does"),
+    ] {
+        let ran = run(&[command, "--help"]);
+        assert_eq!(ran.code, 0, "{command}: {ran:?}");
+        assert!(
+            ran.stdout.starts_with(description),
+            "{command}: {}",
+            ran.stdout
+        );
+        assert!(
+            ran.stdout.contains("Examples:") || ran.stdout.contains("Example:"),
+            "{command}"
+        );
+        let top = run(&["--help"]);
+        assert!(
+            top.stdout.contains(&format!("  {command} ")),
+            "{}",
+            top.stdout
+        );
+    }
+}
+
+#[test]
+fn the_top_level_help_explains_the_exit_status() {
+    let ran = run(&["--help"]);
+    assert_eq!(ran.code, 0);
+    assert!(
+        ran.stdout
+            .contains("Exit status: 0 on success, 1 when the answer is \"no\"")
+    );
+}
+
+#[test]
+fn no_command_shows_the_help_and_fails() {
+    let ran = run(&[]);
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr.contains("Usage: callback <COMMAND>"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn an_unknown_subcommand_is_one_line() {
+    common::assert_error(
+        &run(&["frobnicate"]),
+        2,
+        "unrecognized subcommand 'frobnicate'",
+    );
+}

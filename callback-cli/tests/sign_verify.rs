@@ -1,0 +1,215 @@
+//! `callback sign` and `callback verify`, run as processes.
+
+mod common;
+
+use common::{assert_error, callback, run, run_with_stdin, temp_file};
+
+/// RFC 4231, test case 2.
+const KEY: &str = "Jefe";
+const DATA: &[u8] = b"what do ya want for nothing?";
+const MAC: &str = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+
+#[test]
+fn sign_reproduces_rfc_4231_test_case_2_from_a_file() {
+    let (_dir, file) = temp_file("body", DATA);
+    let ran = run(&["sign", "--secret", KEY, file.to_str().unwrap()]);
+    assert_eq!(
+        (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+        (
+            0,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843\n",
+            ""
+        )
+    );
+    assert_eq!(ran.stdout.trim_end(), MAC);
+}
+
+#[test]
+fn sign_reads_standard_input_without_a_file_or_with_dash() {
+    for args in [
+        &["sign", "--secret", KEY][..],
+        &["sign", "--secret", KEY, "-"],
+    ] {
+        let ran = run_with_stdin(&mut callback(args), DATA);
+        assert_eq!(
+            (ran.code, ran.stdout.as_str()),
+            (0, format!("{MAC}\n").as_str())
+        );
+    }
+}
+
+#[test]
+fn sign_takes_the_secret_from_an_environment_variable() {
+    let ran = run_with_stdin(
+        callback(&["sign", "--secret-env", "MY_ZOHO_SECRET"]).env("MY_ZOHO_SECRET", KEY),
+        DATA,
+    );
+    assert_eq!((ran.code, ran.stdout.trim_end()), (0, MAC));
+}
+
+#[test]
+fn sign_refuses_a_missing_unset_or_empty_secret() {
+    assert_error(
+        &run(&["sign"]),
+        2,
+        "no secret: give --secret S or --secret-env NAME",
+    );
+    assert_error(
+        &run_with_stdin(
+            callback(&["sign", "--secret-env", "CALLBACK_CLI_TEST_UNSET"])
+                .env_remove("CALLBACK_CLI_TEST_UNSET"),
+            DATA,
+        ),
+        2,
+        "the environment variable CALLBACK_CLI_TEST_UNSET is not set; export it with your \
+         extension's secret",
+    );
+    assert_error(
+        &run(&["sign", "--secret", "  "]),
+        2,
+        "the secret is empty; set it to the `secret` of your plugin-manifest.json",
+    );
+}
+
+#[test]
+fn sign_refuses_two_secrets() {
+    let ran = run(&["sign", "--secret", KEY, "--secret-env", "X"]);
+    assert_error(
+        &ran,
+        2,
+        "the argument '--secret <S>' cannot be used with '--secret-env <NAME>'",
+    );
+}
+
+#[test]
+fn a_missing_file_is_one_line() {
+    assert_error(
+        &run(&["sign", "--secret", KEY, "/nonexistent/body.json"]),
+        2,
+        "cannot read /nonexistent/body.json: No such file or directory (os error 2)",
+    );
+    assert_error(
+        &run(&[
+            "verify",
+            "--secret",
+            KEY,
+            "--hash",
+            MAC,
+            "/nonexistent/body.json",
+        ]),
+        2,
+        "cannot read /nonexistent/body.json: No such file or directory (os error 2)",
+    );
+}
+
+#[test]
+fn verify_accepts_the_right_hash_in_either_case() {
+    let (_dir, file) = temp_file("body", DATA);
+    for hash in [MAC.to_owned(), MAC.to_uppercase()] {
+        let ran = run(&[
+            "verify",
+            "--secret",
+            KEY,
+            "--hash",
+            &hash,
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+            (0, "ok\n", "")
+        );
+    }
+    let ran = run_with_stdin(
+        callback(&["verify", "--secret-env", "S", "--hash", MAC]).env("S", KEY),
+        DATA,
+    );
+    assert_eq!(ran.code, 0, "{ran:?}");
+}
+
+#[test]
+fn verify_refuses_a_wrong_hash_with_the_reason() {
+    let wrong = MAC.replace('5', "6");
+    let ran = run_with_stdin(
+        &mut callback(&["verify", "--secret", KEY, "--hash", &wrong]),
+        DATA,
+    );
+    assert_error(
+        &ran,
+        1,
+        "the HASH header does not match the body under any configured secret",
+    );
+    let ran = run_with_stdin(
+        &mut callback(&["verify", "--secret", "other", "--hash", MAC]),
+        DATA,
+    );
+    assert_eq!(ran.code, 1);
+    let ran = run_with_stdin(
+        &mut callback(&["verify", "--secret", KEY, "--hash", MAC]),
+        b"tampered",
+    );
+    assert_eq!(ran.code, 1);
+}
+
+#[test]
+fn verify_refuses_a_malformed_hash_with_the_reason() {
+    let verify = |hash: &str| {
+        run_with_stdin(
+            &mut callback(&["verify", "--secret", KEY, "--hash", hash]),
+            DATA,
+        )
+    };
+    assert_error(
+        &verify("abc"),
+        1,
+        "the HASH header is 3 bytes long; expected 64",
+    );
+    let not_hex = format!("{}zz", &MAC[..62]);
+    assert_error(
+        &verify(&not_hex),
+        1,
+        "the HASH header is not hex: invalid character at position 62",
+    );
+    assert_error(&verify(""), 1, "the HASH header is empty");
+}
+
+#[test]
+fn verify_needs_a_hash() {
+    let ran = run(&["verify", "--secret", KEY]);
+    assert_error(
+        &ran,
+        2,
+        "the following required arguments were not provided: --hash <H>",
+    );
+}
+
+#[test]
+fn the_secret_never_appears_in_any_output() {
+    let secret = "hunter2-very-secret";
+    let (_dir, file) = temp_file("body", DATA);
+    for args in [
+        vec!["sign", "--secret", secret, file.to_str().unwrap()],
+        vec![
+            "verify",
+            "--secret",
+            secret,
+            "--hash",
+            MAC,
+            file.to_str().unwrap(),
+        ],
+        vec![
+            "verify",
+            "--secret",
+            secret,
+            "--hash",
+            "zz",
+            file.to_str().unwrap(),
+        ],
+        vec!["sign", "--secret", secret, "/nonexistent"],
+    ] {
+        let ran = run(&args);
+        assert!(
+            !ran.stdout.contains(secret) && !ran.stderr.contains(secret),
+            "{ran:?}"
+        );
+    }
+}
