@@ -48,11 +48,11 @@ impl CallbackRoutes {
         web::resource(path)
             .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
                 let router = post.clone();
-                async move { handle(&router, &req, body).await }
+                async move { handle(&router, path, &req, body).await }
             }))
             .default_service(web::to(move |req: HttpRequest| {
                 let outcome = other.reject(
-                    req.path(),
+                    path,
                     Rejection::new(
                         RejectionKind::MethodNotAllowed,
                         format!("{} is not allowed; callbacks are POSTed", req.method()),
@@ -71,12 +71,21 @@ impl HttpServiceFactory for CallbackRoutes {
     }
 }
 
-/// One callback: read the body within the limit, hand everything to the
-/// router, translate its outcome.
-async fn handle(router: &Router, req: &HttpRequest, payload: web::Payload) -> HttpResponse {
+/// One callback to the resource mounted at `path`: read the body within the
+/// limit, hand everything to the router, translate its outcome.
+///
+/// The router is given the path the resource was mounted at, not the
+/// request's: under a `web::scope` (or with percent-encoded characters) they
+/// differ, and actix has already matched the request to this resource.
+async fn handle(
+    router: &Router,
+    path: &'static str,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
     let body = match read_limited(req, payload, router.body_limit()).await {
         Ok(body) => body,
-        Err(rejection) => return respond(&router.reject(req.path(), rejection)),
+        Err(rejection) => return respond(&router.reject(path, rejection)),
     };
     let headers = req.headers();
     let mut hashes = headers.get_all(HASH);
@@ -86,7 +95,7 @@ async fn handle(router: &Router, req: &HttpRequest, payload: web::Payload) -> Ht
         (Some(_), Some(_)) => SignatureHeader::Repeated,
     };
     let request = CallbackRequest {
-        path: req.path(),
+        path,
         signature,
         content_type: headers.get(CONTENT_TYPE).map(|v| v.as_bytes()),
         body: &body,

@@ -4,8 +4,8 @@
 
 mod common;
 
-use actix_web::App;
 use actix_web::test::{TestRequest, call_service, init_service};
+use actix_web::{App, web};
 use callback_actix::prelude::*;
 use callback_actix::test::signed;
 use callback_core::BuildError;
@@ -123,4 +123,29 @@ async fn mounted_with_into_config() {
     let calls = Calls::default();
     let app = init_service(App::new().configure(callbacks(&calls).into_config())).await;
     assert_serves!(app, calls, "");
+}
+
+#[actix_web::test]
+async fn mounted_in_a_scope() {
+    let calls = Calls::default();
+    let routes = routes(&calls);
+    let app = init_service(
+        App::new()
+            .service(web::scope("/zoho").configure(|c| routes.configure(c)))
+            .service(web::scope("/desk").service(routes.clone())),
+    )
+    .await;
+    assert_serves!(app, calls, "/zoho");
+    assert_serves!(app, calls, "/desk");
+}
+
+#[actix_web::test]
+async fn a_percent_encoded_path_reaches_the_resource_it_matched() {
+    let calls = Calls::default();
+    let app = init_service(App::new().service(routes(&calls))).await;
+    let post = signed(Event::Install, &secret())
+        .uri("/callbacks/on%49nstall")
+        .to_request();
+    assert_eq!(call_service(&app, post).await.status(), 200);
+    assert_eq!(calls.of(Event::Install), 1);
 }
