@@ -5,11 +5,34 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::web::{self, BytesMut};
 use callback_core::{Rejection, RejectionKind};
 use futures_util::StreamExt;
+use std::time::Duration;
 
 /// Reads the whole body, refusing with `413` as soon as it is known to be
 /// larger than `limit` (from `Content-Length`, or while streaming a chunked
-/// body), and with `400` when the client stops sending.
+/// body), and with `400` when the client stops sending: when it closes the
+/// connection, or when the body is not complete within `timeout` (a
+/// `Content-Length` larger than what is sent would otherwise be awaited
+/// forever: actix-web's own timeouts stop at the request head).
 pub(crate) async fn read_limited(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    timeout: Duration,
+) -> Result<BytesMut, Rejection> {
+    actix_web::rt::time::timeout(timeout, read_within(req, payload, limit))
+        .await
+        .unwrap_or_else(|_elapsed| {
+            Err(Rejection::new(
+                RejectionKind::BodyUnreadable,
+                format!(
+                    "the request body did not arrive within {} ms",
+                    timeout.as_millis()
+                ),
+            ))
+        })
+}
+
+async fn read_within(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,

@@ -27,13 +27,19 @@ use std::time::Duration;
 #[derive(Debug)]
 pub struct Callbacks {
     builder: RouterBuilder,
+    body_timeout: Duration,
 }
+
+/// How long a callback's body may take to arrive, unless
+/// [`Callbacks::body_timeout`] says otherwise: 10 seconds.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Callbacks {
     /// Starts configuring `handlers` (built with `callbacks![]`).
     pub fn new(handlers: HandlerList) -> Self {
         Callbacks {
             builder: Router::builder(handlers),
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 
@@ -69,10 +75,24 @@ impl Callbacks {
         self.map(|b| b.timeout(timeout))
     }
 
+    /// How long the whole body may take to arrive (default
+    /// [`DEFAULT_BODY_TIMEOUT`]). A client that stops sending before the end
+    /// of the body it announced gets `400 body_unreadable` then, and the
+    /// handler is not called. actix-web itself only times out the request
+    /// head (`HttpServer::client_request_timeout`), so without this such a
+    /// client would hold its connection and a task forever.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
     /// Checks the configuration (a secret, no event handled twice, valid
     /// paths, every `State<T>` provided) and builds the routes.
     pub fn build(self) -> Result<CallbackRoutes, BuildError> {
-        self.builder.build().map(CallbackRoutes::new)
+        let body_timeout = self.body_timeout;
+        self.builder
+            .build()
+            .map(|router| CallbackRoutes::new(router, body_timeout))
     }
 
     /// Builds and returns a function for [`actix_web::App::configure`].
@@ -92,6 +112,7 @@ impl Callbacks {
     fn map(self, f: impl FnOnce(RouterBuilder) -> RouterBuilder) -> Self {
         Callbacks {
             builder: f(self.builder),
+            body_timeout: self.body_timeout,
         }
     }
 }

@@ -35,7 +35,7 @@
 //! | `HASH` missing / repeated / empty / malformed / wrong | 401 | `missing_signature` / `repeated_signature` / `empty_signature` / `malformed_signature` / `signature_mismatch` |
 //! | `Content-Type` not `application/json` | 415 | `unsupported_media_type` |
 //! | body larger than the limit | 413 | `payload_too_large` |
-//! | body cut short by the client | 400 | `body_unreadable` |
+//! | body cut short by the client, or not complete within the body timeout | 400 | `body_unreadable` |
 //! | body not JSON | 400 | `invalid_json` |
 //! | fields missing or of the wrong type | 400 | `invalid_payload` |
 //! | unknown event | 400 | `unknown_event` |
@@ -54,7 +54,7 @@ mod response;
 mod service;
 pub mod test;
 
-pub use builder::Callbacks;
+pub use builder::{Callbacks, DEFAULT_BODY_TIMEOUT};
 pub use service::CallbackRoutes;
 
 /// The framework-agnostic core, for everything the prelude leaves out

@@ -7,6 +7,7 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
 use callback_core::manifest::{CallbackListener, ListenerError};
 use callback_core::{CallbackRequest, Rejection, RejectionKind, Router, SignatureHeader};
+use std::time::Duration;
 
 /// The header Zoho signs callbacks in.
 const HASH: &str = "hash";
@@ -16,11 +17,15 @@ const HASH: &str = "hash";
 #[derive(Clone, Debug)]
 pub struct CallbackRoutes {
     router: Router,
+    body_timeout: Duration,
 }
 
 impl CallbackRoutes {
-    pub(crate) fn new(router: Router) -> Self {
-        CallbackRoutes { router }
+    pub(crate) fn new(router: Router, body_timeout: Duration) -> Self {
+        CallbackRoutes {
+            router,
+            body_timeout,
+        }
     }
 
     /// Registers one resource per callback path: `POST` dispatches, any other
@@ -45,10 +50,11 @@ impl CallbackRoutes {
     fn resource(&self, path: &'static str) -> actix_web::Resource {
         let post = self.router.clone();
         let other = self.router.clone();
+        let body_timeout = self.body_timeout;
         web::resource(path)
             .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
                 let router = post.clone();
-                async move { handle(&router, path, &req, body).await }
+                async move { handle(&router, path, body_timeout, &req, body).await }
             }))
             .default_service(web::to(move |req: HttpRequest| {
                 let outcome = other.reject(
@@ -72,7 +78,8 @@ impl HttpServiceFactory for CallbackRoutes {
 }
 
 /// One callback to the resource mounted at `path`: read the body within the
-/// limit, hand everything to the router, translate its outcome.
+/// limit and the body timeout, hand everything to the router, translate its
+/// outcome.
 ///
 /// The router is given the path the resource was mounted at, not the
 /// request's: under a `web::scope` (or with percent-encoded characters) they
@@ -80,10 +87,11 @@ impl HttpServiceFactory for CallbackRoutes {
 async fn handle(
     router: &Router,
     path: &'static str,
+    body_timeout: Duration,
     req: &HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
-    let body = match read_limited(req, payload, router.body_limit()).await {
+    let body = match read_limited(req, payload, router.body_limit(), body_timeout).await {
         Ok(body) => body,
         Err(rejection) => return respond(&router.reject(path, rejection)),
     };

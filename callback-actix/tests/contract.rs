@@ -107,6 +107,13 @@ async fn body_over_the_limit_without_content_length_is_413() {
 }
 
 #[actix_web::test]
+async fn body_that_stops_arriving_is_400_body_unreadable_after_the_body_timeout() {
+    let started = std::time::Instant::now();
+    check(cases::stalled_body()).await;
+    assert!(started.elapsed() >= common::BODY_TIMEOUT);
+}
+
+#[actix_web::test]
 async fn body_that_is_not_json_is_400_invalid_json() {
     check(cases::not_json()).await;
 }

@@ -1,9 +1,11 @@
 //! What a well-behaved client never sends, over a raw socket: a
-//! `Content-Length` over the limit and a chunked body over the limit. Each is
-//! answered without reading past the limit and without a handler.
+//! `Content-Length` over the limit, one larger than the bytes sent, and a
+//! chunked body over the limit. Each is answered without reading past the
+//! limit, without hanging, and without a handler.
 
 use callback_tests::fixture::{BODY_LIMIT, Case, cases};
-use callback_tests::{RawReply, TestServer, raw_exchange, wire_bytes};
+use callback_tests::{PATIENCE, RawReply, TestServer, raw_exchange, wire_bytes};
+use std::time::Instant;
 
 /// The head of `case`'s request and the first `keep` bytes of its body.
 fn truncated(case: &Case, keep: usize) -> Vec<u8> {
@@ -36,4 +38,19 @@ fn chunked_body_over_the_limit_is_413_without_waiting_for_its_end() {
     // Chunks just past the limit, and never the terminating chunk.
     let reply = raw_exchange(server.addr(), &truncated(&case, BODY_LIMIT + 200));
     expect_answer(reply, &case, &calls);
+}
+
+#[test]
+fn content_length_larger_than_the_body_neither_hangs_nor_calls_the_handler() {
+    let (server, calls) = TestServer::fixture();
+    let case = cases::stalled_body();
+    let started = Instant::now();
+    // The whole body but 100 bytes fewer than announced, and the connection
+    // kept open: only a timeout ends this request.
+    let reply = raw_exchange(server.addr(), &wire_bytes(&case.request));
+    assert!(started.elapsed() < PATIENCE);
+    match reply {
+        RawReply::Response(response) => case.check(&response, &[0; 8], &calls),
+        RawReply::Closed => assert_eq!(calls.total(), 0),
+    }
 }

@@ -25,6 +25,8 @@ pub const SECURITY_CONTEXT: &str = "sc-2398deio3qwnx3c9xwi3nc3njkh9jfico";
 pub const BODY_LIMIT: usize = 1024;
 /// The handler deadline of the fixture's routes.
 pub const TIMEOUT: Duration = Duration::from_millis(50);
+/// How long the fixture's routes wait for a body that stops arriving.
+pub const BODY_TIMEOUT: Duration = Duration::from_millis(300);
 /// The path both config events share.
 pub const SHARED_PATH: &str = "/cfg";
 /// What the failing handler says: logged, never sent.
@@ -95,7 +97,8 @@ handler!(config_deleted, #[on_config_param_delete(path = "/cfg")], Event::Config
 handler!(uninstalled, #[on_uninstall], Event::Uninstall);
 
 /// The fixture's configuration: all eight handlers, two secrets (a
-/// rotation), `calls` as state, a 1 KiB body limit and a 50 ms deadline.
+/// rotation), `calls` as state, a 1 KiB body limit, a 50 ms deadline and a
+/// 300 ms body timeout.
 pub fn callbacks(calls: &Calls) -> Callbacks {
     Callbacks::new(callbacks![
         installed,
@@ -111,6 +114,7 @@ pub fn callbacks(calls: &Calls) -> Callbacks {
     .state(calls.clone())
     .body_limit(BODY_LIMIT)
     .timeout(TIMEOUT)
+    .body_timeout(BODY_TIMEOUT)
 }
 
 /// The fixture's routes.
