@@ -6,7 +6,7 @@
 
 use crate::{Event, default_path, validate_path};
 use proc_macro2::{Span, TokenStream};
-use syn::parse::Parser;
+use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, LitStr, Meta, Token};
@@ -32,11 +32,15 @@ impl HandlerArgs {
 /// Parses the tokens inside an attribute's parentheses (empty for a bare
 /// `#[on_install]`).
 ///
-/// Errors, all reported together: an argument other than `path`, `path` given
+/// Errors, all reported together: a bare literal (`"/x"` for `path = "/x"`),
+/// an argument other than `path`, `path` given
 /// twice, a `path` that is not a string literal, and a string that
 /// [`validate_path`] rejects (spanned on the string).
 pub fn parse_args(tokens: TokenStream) -> syn::Result<HandlerArgs> {
-    let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens)?;
+    let args = (|input: ParseStream<'_>| {
+        Punctuated::<_, Token![,]>::parse_terminated_with(input, parse_arg)
+    })
+    .parse2(tokens)?;
     let mut path: Option<LitStr> = None;
     let mut errors: Option<syn::Error> = None;
     let mut push = |e: syn::Error| match &mut errors {
@@ -44,14 +48,21 @@ pub fn parse_args(tokens: TokenStream) -> syn::Result<HandlerArgs> {
         None => errors = Some(e),
     };
 
-    for meta in metas {
+    for arg in args {
+        let meta = match arg {
+            Ok(meta) => meta,
+            Err(e) => {
+                push(e);
+                continue;
+            }
+        };
         if !meta.path().is_ident("path") {
             let name = meta
                 .path()
                 .get_ident()
                 .map_or_else(|| "this".to_owned(), |i| format!("`{i}`"));
-            push(syn::Error::new(
-                meta.path().span(),
+            push(syn::Error::new_spanned(
+                meta.path(),
                 format!("unknown argument {name}; the only argument is `path = \"/your/path\"`"),
             ));
             continue;
@@ -62,16 +73,16 @@ pub fn parse_args(tokens: TokenStream) -> syn::Result<HandlerArgs> {
                     lit: Lit::Str(s), ..
                 }) => s.clone(),
                 other => {
-                    push(syn::Error::new(
-                        other.span(),
+                    push(syn::Error::new_spanned(
+                        other,
                         "`path` takes a string literal, for example `path = \"/zoho/callbacks\"`",
                     ));
                     continue;
                 }
             },
             _ => {
-                push(syn::Error::new(
-                    meta.span(),
+                push(syn::Error::new_spanned(
+                    &meta,
                     "write `path = \"/your/path\"`",
                 ));
                 continue;
@@ -94,6 +105,24 @@ pub fn parse_args(tokens: TokenStream) -> syn::Result<HandlerArgs> {
         Some(e) => Err(e),
         None => Ok(HandlerArgs { path }),
     }
+}
+
+/// One comma-separated argument: `name = value` (or any other [`Meta`]); a
+/// bare literal such as `"/x"` (the actix-web habit) is refused, with the
+/// named form to write instead, without stopping the parse.
+fn parse_arg(input: ParseStream<'_>) -> syn::Result<syn::Result<Meta>> {
+    if !input.peek(Lit) {
+        return input.parse().map(Ok);
+    }
+    let lit: Lit = input.parse()?;
+    let fix = match &lit {
+        Lit::Str(s) => format!("path = {:?}", s.value()),
+        _ => "path = \"/your/path\"".to_owned(),
+    };
+    Ok(Err(syn::Error::new_spanned(
+        lit,
+        format!("name the argument: write `{fix}`"),
+    )))
 }
 
 /// A handler attribute found on an item: which event, and its arguments.
@@ -171,6 +200,15 @@ mod tests {
                 "`path` is given more than once; keep one",
                 "`path` takes a string literal, for example `path = \"/zoho/callbacks\"`",
             ]
+        );
+    }
+
+    #[test]
+    fn a_bare_string_is_refused_with_the_named_form() {
+        let err = parse_args(quote!("/zoho/install")).unwrap_err();
+        assert_eq!(
+            messages(err),
+            ["name the argument: write `path = \"/zoho/install\"`"]
         );
     }
 
