@@ -99,9 +99,13 @@ pub use state::{MissingState, StateMap};
 #[macro_export]
 macro_rules! callbacks {
     ($($handler:path),* $(,)?) => {{
-        const _: () = $crate::__private::assert_unique_events(&[
-            $(<$handler as $crate::__private::StaticHandler>::INFO.event),*
-        ]);
+        const _: () = if let $crate::__private::Option::Some(message) =
+            $crate::__private::duplicate_event(&[
+                $(<$handler as $crate::__private::StaticHandler>::INFO.event),*
+            ])
+        {
+            $crate::__private::panic!("{}", message)
+        };
         $crate::HandlerList::new(&[
             $(<$handler as $crate::__private::StaticHandler>::HANDLER),*
         ])

@@ -9,42 +9,40 @@ pub use crate::handler::{
 pub use crate::outcome::Rejection;
 pub use crate::state::{MissingState, StateMap};
 pub use std::boxed::Box;
+pub use std::option::Option;
+pub use std::panic;
 pub use std::result::Result;
 
-/// Fails compilation (in a `const` context) when two handlers in one
-/// `callbacks![]` list handle the same event.
-pub const fn assert_unique_events(events: &[Event]) {
+/// The message for the first event that two handlers of one `callbacks![]`
+/// list handle, if any. `callbacks![]` panics with it in a `const`, so the
+/// compile error names the event and points at the `callbacks![]` call.
+pub const fn duplicate_event(events: &[Event]) -> Option<&'static str> {
     let mut i = 0;
     while i < events.len() {
         let mut j = i + 1;
         while j < events.len() {
             if events[i].index() == events[j].index() {
-                duplicate(events[i]);
+                return Some(duplicate_message(events[i]));
             }
             j += 1;
         }
         i += 1;
     }
+    None
 }
 
-const fn duplicate(event: Event) -> ! {
+const fn duplicate_message(event: Event) -> &'static str {
     match event {
-        Event::Install => panic!("callbacks![] lists two handlers for onInstall; keep one"),
-        Event::ZohoAuthorise => {
-            panic!("callbacks![] lists two handlers for onZohoAuthorise; keep one")
-        }
-        Event::TpaAuthorise => {
-            panic!("callbacks![] lists two handlers for onTPAAuthorise; keep one")
-        }
-        Event::TpaRevoke => panic!("callbacks![] lists two handlers for onTPARevoke; keep one"),
-        Event::Update => panic!("callbacks![] lists two handlers for onUpdate; keep one"),
-        Event::ConfigParamAdd => {
-            panic!("callbacks![] lists two handlers for onConfigParamAdd; keep one")
-        }
+        Event::Install => "callbacks![] lists two handlers for onInstall; keep one",
+        Event::ZohoAuthorise => "callbacks![] lists two handlers for onZohoAuthorise; keep one",
+        Event::TpaAuthorise => "callbacks![] lists two handlers for onTPAAuthorise; keep one",
+        Event::TpaRevoke => "callbacks![] lists two handlers for onTPARevoke; keep one",
+        Event::Update => "callbacks![] lists two handlers for onUpdate; keep one",
+        Event::ConfigParamAdd => "callbacks![] lists two handlers for onConfigParamAdd; keep one",
         Event::ConfigParamDelete => {
-            panic!("callbacks![] lists two handlers for onConfigParamDelete; keep one")
+            "callbacks![] lists two handlers for onConfigParamDelete; keep one"
         }
-        Event::Uninstall => panic!("callbacks![] lists two handlers for onUninstall; keep one"),
-        _ => panic!("callbacks![] lists two handlers for one event; keep one"),
+        Event::Uninstall => "callbacks![] lists two handlers for onUninstall; keep one",
+        _ => "callbacks![] lists two handlers for one event; keep one",
     }
 }
