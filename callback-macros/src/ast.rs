@@ -10,9 +10,10 @@ pub(crate) struct HandlerFn {
     pub(crate) item: ItemFn,
     /// The type of each typed argument (receivers are refused in `valid`).
     pub(crate) arg_types: Vec<Type>,
-    /// Where errors about the return type point: the type, or the
-    /// parentheses' end when there is none (`()`).
-    pub(crate) return_span: Span,
+    /// The declared return type, or `()` spanned on the parentheses' end
+    /// when there is none. The generated code names it, so that an error
+    /// about it points at the user's return type.
+    pub(crate) output: Type,
 }
 
 impl HandlerFn {
@@ -20,9 +21,13 @@ impl HandlerFn {
     pub(crate) fn parse(tokens: TokenStream, attribute: &str) -> syn::Result<HandlerFn> {
         let item: syn::Item = syn::parse2(tokens)?;
         let syn::Item::Fn(item) = item else {
+            let (span, what) = item_keyword(&item);
             return Err(syn::Error::new(
-                item_keyword_span(&item),
-                format!("`#[{attribute}]` can only be applied to an `async fn`"),
+                span,
+                format!(
+                    "`#[{attribute}]` goes on an `async fn`, not on {what}; \
+                     write `#[{attribute}] async fn handler(cb: Callback) {{ ... }}`"
+                ),
             ));
         };
         let arg_types = item
@@ -34,32 +39,39 @@ impl HandlerFn {
                 FnArg::Receiver(_) => None,
             })
             .collect();
-        let return_span = match &item.sig.output {
-            ReturnType::Type(_, ty) => ty.span(),
-            ReturnType::Default => item.sig.paren_token.span.close(),
+        let output = match &item.sig.output {
+            ReturnType::Type(_, ty) => (**ty).clone(),
+            ReturnType::Default => {
+                let span = item.sig.paren_token.span.close();
+                syn::parse_quote_spanned!(span=> ())
+            }
         };
         Ok(HandlerFn {
             item,
             arg_types,
-            return_span,
+            output,
         })
     }
 }
 
-/// The span of the keyword that says what an item is (`struct`, `impl`, …),
-/// so an error points there rather than at the whole item.
-fn item_keyword_span(item: &syn::Item) -> Span {
+/// The keyword that says what an item is (`struct`, `impl`, …), so that an
+/// error points there rather than at the whole item, and what to call it.
+fn item_keyword(item: &syn::Item) -> (Span, &'static str) {
     use syn::Item;
     match item {
-        Item::Struct(i) => i.struct_token.span,
-        Item::Enum(i) => i.enum_token.span,
-        Item::Impl(i) => i.impl_token.span,
-        Item::Mod(i) => i.mod_token.span,
-        Item::Const(i) => i.const_token.span,
-        Item::Static(i) => i.static_token.span,
-        Item::Trait(i) => i.trait_token.span,
-        Item::Type(i) => i.type_token.span,
-        Item::Use(i) => i.use_token.span,
-        other => other.span(),
+        Item::Struct(i) => (i.struct_token.span, "a `struct`"),
+        Item::Enum(i) => (i.enum_token.span, "an `enum`"),
+        Item::Union(i) => (i.union_token.span, "a `union`"),
+        Item::Impl(i) => (i.impl_token.span, "an `impl` block"),
+        Item::Mod(i) => (i.mod_token.span, "a module"),
+        Item::Const(i) => (i.const_token.span, "a `const`"),
+        Item::Static(i) => (i.static_token.span, "a `static`"),
+        Item::Trait(i) => (i.trait_token.span, "a `trait`"),
+        Item::Type(i) => (i.type_token.span, "a type alias"),
+        Item::Use(i) => (i.use_token.span, "a `use`"),
+        Item::ExternCrate(i) => (i.extern_token.span, "an `extern crate`"),
+        Item::ForeignMod(i) => (i.abi.extern_token.span, "an `extern` block"),
+        Item::Macro(i) => (i.mac.path.span(), "a macro invocation"),
+        other => (other.span(), "this item"),
     }
 }

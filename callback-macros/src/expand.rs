@@ -3,13 +3,16 @@
 
 use crate::ast::HandlerFn;
 use crate::{runtime, valid};
-use callback_spec::{Event, HandlerArgs, parse_args};
+use callback_spec::{Event, default_path, parse_args};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 /// Expands one handler attribute. On any error, the original item is
-/// emitted as well, so the rest of the crate (and the IDE) still sees it.
+/// emitted as well, so the rest of the crate (and the IDE) still sees it;
+/// when that item is a free function, so is a stub companion type, so that
+/// `callbacks![...]` naming it adds no error of its own.
 pub(crate) fn handler(event: Event, args: TokenStream, item: TokenStream) -> TokenStream {
     let attribute = event.attribute_name();
     let args = parse_args(args);
@@ -22,11 +25,25 @@ pub(crate) fn handler(event: Event, args: TokenStream, item: TokenStream) -> Tok
     };
     let signature = valid::check(&handler, attribute);
     match (args, signature) {
-        (Ok(args), None) => generate(event, &args, &handler),
+        (Ok(args), None) => {
+            let path = args.resolved_path(event);
+            companion(event, &path, &handler, Body::Calls)
+        }
         (args, signature) => {
+            let path = match &args {
+                Ok(args) => args.resolved_path(event),
+                Err(_) => default_path(event),
+            };
             let err = combine(args.err(), signature).expect("one error at least");
-            let item = &handler.item;
-            with_errors(quote!(#item), err)
+            let expanded = match handler.item.sig.receiver() {
+                // In an `impl` block, where no struct may be declared.
+                Some(_) => {
+                    let item = &handler.item;
+                    quote!(#item)
+                }
+                None => companion(event, &path, &handler, Body::Unreachable),
+            };
+            with_errors(expanded, err)
         }
     }
 }
@@ -46,31 +63,34 @@ fn with_errors(item: TokenStream, err: syn::Error) -> TokenStream {
     quote!(#item #errors)
 }
 
-fn generate(event: Event, args: &HandlerArgs, handler: &HandlerFn) -> TokenStream {
+/// What the generated `Handler` methods do.
+enum Body {
+    /// Extract the arguments and call the function.
+    Calls,
+    /// Nothing: the signature is invalid and compilation fails anyway; the
+    /// companion only keeps other references to the handler resolving.
+    Unreachable,
+}
+
+/// The function unchanged, its companion type, and the runtime trait impls.
+fn companion(event: Event, path: &str, handler: &HandlerFn, body: Body) -> TokenStream {
     let rt = runtime::private_path();
     let item = &handler.item;
     let vis = &item.vis;
     let name = &item.sig.ident;
-    let name_str = name.to_string();
-    let path = args.resolved_path(event);
+    let name_str = name.unraw().to_string();
     let event_variant = format_ident!("{}", variant_name(event));
 
-    // Locals get mixed-site hygiene: no user name can collide with them.
-    let arg_names: Vec<_> = (0..handler.arg_types.len())
-        .map(|i| syn::Ident::new(&format!("__arg{i}"), Span::mixed_site()))
-        .collect();
-    let extractions = handler.arg_types.iter().zip(&arg_names).map(|(ty, arg)| {
-        quote_spanned! {ty.span()=>
-            let #arg = <#ty as #rt::FromCallback>::from_callback(__cx)?;
+    // Every local of the generated code has mixed-site hygiene: no name in
+    // the user's code (a function called `__cx`, say) can collide with it.
+    let cx = syn::Ident::new("__cx", Span::mixed_site());
+    let state = syn::Ident::new("__state", Span::mixed_site());
+    let (check_state_body, call_body) = match body {
+        Body::Calls => calls(&rt, handler, &cx, &state),
+        Body::Unreachable => {
+            let unreachable = quote!(::core::unreachable!());
+            (unreachable.clone(), unreachable)
         }
-    });
-    let state_checks = handler.arg_types.iter().map(|ty| {
-        quote_spanned! {ty.span()=>
-            <#ty as #rt::FromCallback>::check_state(__state)?;
-        }
-    });
-    let into_result = quote_spanned! {handler.return_span=>
-        #rt::IntoHandlerResult::into_handler_result
     };
 
     quote! {
@@ -80,6 +100,7 @@ fn generate(event: Event, args: &HandlerArgs, handler: &HandlerFn) -> TokenStrea
         #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
         #vis struct #name {}
 
+        #[allow(deprecated)]
         impl #rt::StaticHandler for #name {
             const INFO: #rt::HandlerInfo = #rt::HandlerInfo {
                 event: #rt::Event::#event_variant,
@@ -90,6 +111,7 @@ fn generate(event: Event, args: &HandlerArgs, handler: &HandlerFn) -> TokenStrea
             const HANDLER: &'static dyn #rt::Handler = &#name {};
         }
 
+        #[allow(deprecated)]
         impl #rt::Handler for #name {
             fn info(&self) -> &'static #rt::HandlerInfo {
                 const INFO: &#rt::HandlerInfo = &<#name as #rt::StaticHandler>::INFO;
@@ -98,23 +120,62 @@ fn generate(event: Event, args: &HandlerArgs, handler: &HandlerFn) -> TokenStrea
 
             fn check_state(
                 &self,
-                __state: &#rt::StateMap,
+                #state: &#rt::StateMap,
             ) -> #rt::Result<(), #rt::MissingState> {
-                #(#state_checks)*
-                #rt::Result::Ok(())
+                #check_state_body
             }
 
             fn call(
                 &self,
-                __cx: &#rt::CallContext<'_>,
+                #cx: &#rt::CallContext<'_>,
             ) -> #rt::Result<#rt::HandlerFuture, #rt::Rejection> {
-                #(#extractions)*
-                #rt::Result::Ok(#rt::Box::pin(async move {
-                    #into_result(#name(#(#arg_names),*).await)
-                }))
+                #call_body
             }
         }
     }
+}
+
+/// The bodies of `check_state` and `call` for a valid handler. Each use of a
+/// user's type is spanned on that type, so that a type the framework cannot
+/// provide or return is reported there, naming the missing trait.
+fn calls(
+    rt: &TokenStream,
+    handler: &HandlerFn,
+    cx: &syn::Ident,
+    state: &syn::Ident,
+) -> (TokenStream, TokenStream) {
+    let name = &handler.item.sig.ident;
+    let arg_names: Vec<_> = (0..handler.arg_types.len())
+        .map(|i| syn::Ident::new(&format!("__arg{i}"), Span::mixed_site()))
+        .collect();
+    let extractions = handler.arg_types.iter().zip(&arg_names).map(|(ty, arg)| {
+        quote_spanned! {ty.span()=>
+            let #arg = <#ty as #rt::FromCallback>::from_callback(#cx)?;
+        }
+    });
+    let state_checks = handler.arg_types.iter().map(|ty| {
+        quote_spanned! {ty.span()=>
+            <#ty as #rt::FromCallback>::check_state(#state)?;
+        }
+    });
+    let output = &handler.output;
+    let returned = syn::Ident::new("__returned", Span::mixed_site());
+    let into_result = quote_spanned! {output.span()=>
+        <#output as #rt::IntoHandlerResult>::into_handler_result(#returned)
+    };
+
+    let check_state = quote! {
+        #(#state_checks)*
+        #rt::Result::Ok(())
+    };
+    let call = quote! {
+        #(#extractions)*
+        #rt::Result::Ok(#rt::Box::pin(async move {
+            let #returned = #name(#(#arg_names),*).await;
+            #into_result
+        }))
+    };
+    (check_state, call)
 }
 
 /// The `Event` variant's name, as the runtime spells it.

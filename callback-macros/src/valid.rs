@@ -1,7 +1,10 @@
 //! The rules a handler's signature must follow, all checked at once.
+//!
+//! Each error covers the offending tokens (`new_spanned`, so the whole
+//! `<T>` or `&self` is underlined on stable too) and says how to fix it.
 
 use crate::ast::HandlerFn;
-use syn::spanned::Spanned;
+use syn::{GenericArgument, PathArguments, ReturnType, Type};
 
 /// Every problem with the signature, combined into one error.
 pub(crate) fn check(handler: &HandlerFn, attribute: &str) -> Option<syn::Error> {
@@ -17,45 +20,67 @@ pub(crate) fn check(handler: &HandlerFn, attribute: &str) -> Option<syn::Error> 
     if let Some(constness) = &sig.constness {
         errors.push(syn::Error::new(
             constness.span,
-            "a callback handler cannot be `const`",
+            "a callback handler cannot be `const`; remove `const`",
         ));
     }
     if let Some(unsafety) = &sig.unsafety {
         errors.push(syn::Error::new(
             unsafety.span,
-            "a callback handler cannot be `unsafe`",
+            "a callback handler cannot be `unsafe`; remove `unsafe` (put unsafe code in an \
+             `unsafe { ... }` block inside the handler)",
         ));
     }
     if let Some(abi) = &sig.abi {
-        errors.push(syn::Error::new(
-            abi.span(),
-            "a callback handler cannot have an `extern` ABI",
+        errors.push(syn::Error::new_spanned(
+            abi,
+            "a callback handler cannot have an `extern` ABI; remove it",
         ));
     }
     if !sig.generics.params.is_empty() {
-        errors.push(syn::Error::new(
-            sig.generics.params.span(),
-            "a callback handler cannot be generic; use concrete types (for shared state, `State<YourType>`)",
+        errors.push(syn::Error::new_spanned(
+            &sig.generics,
+            "a callback handler cannot be generic; remove the generic parameters and use \
+             concrete types (for shared state, `State<YourType>`)",
         ));
     }
     if let Some(where_clause) = &sig.generics.where_clause {
-        errors.push(syn::Error::new(
-            where_clause.span(),
-            "a callback handler cannot have a `where` clause",
+        errors.push(syn::Error::new_spanned(
+            where_clause,
+            "a callback handler cannot have a `where` clause; remove it and use concrete types",
         ));
     }
     for arg in &sig.inputs {
-        if let syn::FnArg::Receiver(receiver) = arg {
-            errors.push(syn::Error::new(
-                receiver.span(),
-                "a callback handler is a free function: it cannot take `self`",
+        match arg {
+            syn::FnArg::Receiver(receiver) => errors.push(syn::Error::new_spanned(
+                receiver,
+                "a callback handler is a free function: it cannot take `self`; move it out of \
+                 the `impl` block and take what it needs as arguments (shared values as \
+                 `State<YourType>`)",
+            )),
+            syn::FnArg::Typed(arg) => {
+                if let Some(impl_trait) = find_impl_trait(&arg.ty) {
+                    errors.push(syn::Error::new_spanned(
+                        impl_trait,
+                        "a callback handler argument cannot be `impl Trait`; name a concrete \
+                         type that implements `FromCallback`",
+                    ));
+                }
+            }
+        }
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        if let Some(impl_trait) = find_impl_trait(ty) {
+            errors.push(syn::Error::new_spanned(
+                impl_trait,
+                "a callback handler cannot return `impl Trait`; return `()` or \
+                 `Result<(), E>` where `E: Display`",
             ));
         }
     }
     if let Some(variadic) = &sig.variadic {
-        errors.push(syn::Error::new(
-            variadic.span(),
-            "a callback handler cannot be variadic",
+        errors.push(syn::Error::new_spanned(
+            variadic,
+            "a callback handler cannot be variadic; remove the `...`",
         ));
     }
 
@@ -63,4 +88,33 @@ pub(crate) fn check(handler: &HandlerFn, attribute: &str) -> Option<syn::Error> 
         all.combine(e);
         all
     })
+}
+
+/// The first `impl Trait` anywhere in `ty`: the generated code names each
+/// argument and return type, which `impl Trait` cannot be.
+fn find_impl_trait(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::ImplTrait(_) => Some(ty),
+        Type::Array(t) => find_impl_trait(&t.elem),
+        Type::Group(t) => find_impl_trait(&t.elem),
+        Type::Paren(t) => find_impl_trait(&t.elem),
+        Type::Ptr(t) => find_impl_trait(&t.elem),
+        Type::Reference(t) => find_impl_trait(&t.elem),
+        Type::Slice(t) => find_impl_trait(&t.elem),
+        Type::Tuple(t) => t.elems.iter().find_map(find_impl_trait),
+        Type::Path(t) => t
+            .path
+            .segments
+            .iter()
+            .filter_map(|segment| match &segment.arguments {
+                PathArguments::AngleBracketed(args) => Some(args),
+                _ => None,
+            })
+            .flat_map(|args| &args.args)
+            .find_map(|arg| match arg {
+                GenericArgument::Type(t) => find_impl_trait(t),
+                _ => None,
+            }),
+        _ => None,
+    }
 }
