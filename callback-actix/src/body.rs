@@ -10,7 +10,8 @@ use std::time::Duration;
 /// Reads the whole body, refusing with `413` as soon as it is known to be
 /// larger than `limit` (from `Content-Length`, or while streaming a chunked
 /// body), and with `400` when the client stops sending: when it closes the
-/// connection, or when the body is not complete within `timeout` (a
+/// connection before the end of the body (even if actix reports a clean
+/// end), or when the body is not complete within `timeout` (a
 /// `Content-Length` larger than what is sent would otherwise be awaited
 /// forever: actix-web's own timeouts stop at the request head).
 pub(crate) async fn read_limited(
@@ -60,6 +61,18 @@ async fn read_within(
             return Err(too_large(limit));
         }
         body.extend_from_slice(&chunk);
+    }
+    // actix ends the payload without an error when the client closes its
+    // side early: a body shorter than announced is an incomplete message
+    // (RFC 9112, 6.3) and must not reach the router.
+    if let Some(declared) = declared.filter(|&len| (body.len() as u64) < len) {
+        return Err(Rejection::new(
+            RejectionKind::BodyUnreadable,
+            format!(
+                "the body ended after {} of the {declared} bytes its Content-Length announced",
+                body.len()
+            ),
+        ));
     }
     Ok(body)
 }

@@ -114,6 +114,11 @@ async fn body_that_stops_arriving_is_400_body_unreadable_after_the_body_timeout(
 }
 
 #[actix_web::test]
+async fn body_shorter_than_its_content_length_is_400_body_unreadable() {
+    check(cases::truncated_body()).await;
+}
+
+#[actix_web::test]
 async fn body_that_is_not_json_is_400_invalid_json() {
     check(cases::not_json()).await;
 }

@@ -77,10 +77,16 @@ impl TestServer {
     }
 
     /// Sends `request`: with reqwest when it has a `Content-Length`, over a
-    /// raw socket when it is chunked or stalls.
+    /// raw socket when it is chunked, stalls or is cut short.
     pub async fn send(&self, request: &Request) -> Response {
         if request.framing != Framing::Length {
-            return match raw_exchange(self.addr, &wire_bytes(request)) {
+            let bytes = wire_bytes(request);
+            let reply = if request.framing == Framing::Truncated {
+                raw_exchange_closing(self.addr, &bytes)
+            } else {
+                raw_exchange(self.addr, &bytes)
+            };
+            return match reply {
                 RawReply::Response(response) => response,
                 RawReply::Closed => panic!("the server closed without answering"),
             };
@@ -142,7 +148,7 @@ pub fn client() -> reqwest::Client {
 }
 
 /// The bytes of `request` on the wire. A chunked body goes in 100-byte
-/// chunks; a stalled one declares 100 bytes more than it sends.
+/// chunks; a stalled or truncated one declares 100 bytes more than it sends.
 pub fn wire_bytes(request: &Request) -> Vec<u8> {
     let mut head = format!(
         "{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\n",
@@ -157,7 +163,7 @@ pub fn wire_bytes(request: &Request) -> Vec<u8> {
             head.push_str(&format!("Content-Length: {}\r\n", request.body.len()));
             body.extend_from_slice(&request.body);
         }
-        Framing::Stalled => {
+        Framing::Stalled | Framing::Truncated => {
             head.push_str(&format!("Content-Length: {}\r\n", request.body.len() + 100));
             body.extend_from_slice(&request.body);
         }
@@ -189,11 +195,24 @@ pub enum RawReply {
 /// Writes `bytes` on a new connection, keeps it open, and reads one
 /// response (or the close). Panics when neither comes within [`PATIENCE`].
 pub fn raw_exchange(addr: SocketAddr, bytes: &[u8]) -> RawReply {
+    exchange(addr, bytes, false)
+}
+
+/// [`raw_exchange`], but closes the writing side after `bytes`, as a client
+/// that went away before the end of its body.
+pub fn raw_exchange_closing(addr: SocketAddr, bytes: &[u8]) -> RawReply {
+    exchange(addr, bytes, true)
+}
+
+fn exchange(addr: SocketAddr, bytes: &[u8], close_write: bool) -> RawReply {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
     // The server may answer and close before reading everything: a failed
     // write is then expected, and the answer is still there to read.
     let _ = stream.write_all(bytes);
+    if close_write {
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+    }
     read_reply(&mut stream)
 }
 

@@ -1,10 +1,13 @@
 //! What a well-behaved client never sends, over a raw socket: a
-//! `Content-Length` over the limit, one larger than the bytes sent, and a
-//! chunked body over the limit. Each is answered without reading past the
+//! `Content-Length` over the limit, one larger than the bytes sent (with the
+//! connection kept open, or closed by the client), and a chunked body over
+//! the limit. Each is answered without reading past the
 //! limit, without hanging, and without a handler.
 
 use callback_tests::fixture::{BODY_LIMIT, Case, cases};
-use callback_tests::{PATIENCE, RawReply, TestServer, raw_exchange, wire_bytes};
+use callback_tests::{
+    PATIENCE, RawReply, TestServer, raw_exchange, raw_exchange_closing, wire_bytes,
+};
 use std::time::Instant;
 
 /// The head of `case`'s request and the first `keep` bytes of its body.
@@ -53,4 +56,12 @@ fn content_length_larger_than_the_body_neither_hangs_nor_calls_the_handler() {
         RawReply::Response(response) => case.check(&response, &[0; 8], &calls),
         RawReply::Closed => assert_eq!(calls.total(), 0),
     }
+}
+
+#[test]
+fn body_cut_short_by_a_closing_client_is_400_body_unreadable() {
+    let (server, calls) = TestServer::fixture();
+    let case = cases::truncated_body();
+    let reply = raw_exchange_closing(server.addr(), &wire_bytes(&case.request));
+    expect_answer(reply, &case, &calls);
 }

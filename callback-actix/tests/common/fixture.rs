@@ -149,6 +149,9 @@ pub enum Framing {
     /// The body, then nothing, the request never ending: over the wire a
     /// `Content-Length` larger than the bytes sent on a connection kept open.
     Stalled,
+    /// A `Content-Length` larger than the body, which then ends: over the
+    /// wire the client closes its side of the connection.
+    Truncated,
 }
 
 /// One HTTP request, independent of any client.
@@ -430,6 +433,12 @@ pub mod cases {
         Case::rejected("stalled body", request, 400, "body_unreadable")
     }
 
+    /// A valid callback whose body ends before the length it announced.
+    pub fn truncated_body() -> Case {
+        let request = post(callback(Event::Install)).framing(Framing::Truncated);
+        Case::rejected("truncated body", request, 400, "body_unreadable")
+    }
+
     /// A signed body that is not JSON.
     pub fn not_json() -> Case {
         let cb = callback(Event::Install).body("{\"event\": \"onInstall\", ");
@@ -515,6 +524,8 @@ pub mod cases {
             text_plain(),
             too_large_with_length(),
             too_large_chunked(),
+            stalled_body(),
+            truncated_body(),
             not_json(),
             missing_org_id(),
             org_id_bool(),

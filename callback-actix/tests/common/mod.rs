@@ -16,7 +16,8 @@ use futures_util::{StreamExt, stream};
 /// Sends each case in turn to one app serving `routes` (mounted with
 /// `App::service`) and checks everything it expects. A chunked case is
 /// streamed in small pieces without `Content-Length`; a stalled one sends
-/// its body and then nothing, never ending.
+/// its body and then nothing, never ending; a truncated one announces 100
+/// bytes more than its body.
 pub async fn run_on(routes: CallbackRoutes, calls: &Calls, cases: &[Case]) {
     let app = test::init_service(App::new().service(routes)).await;
     for case in cases {
@@ -29,7 +30,10 @@ pub async fn run_on(routes: CallbackRoutes, calls: &Calls, cases: &[Case]) {
             test = test.append_header((*name, value.as_str()));
         }
         let mut req = test.set_payload(request.body.clone()).to_request();
-        if request.framing != Framing::Length {
+        if request.framing == Framing::Truncated {
+            let announced = request.body.len() + 100;
+            req.headers_mut().insert(CONTENT_LENGTH, announced.into());
+        } else if request.framing != Framing::Length {
             let chunks: Vec<Result<web::Bytes, PayloadError>> = request
                 .body
                 .chunks(100)
