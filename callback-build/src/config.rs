@@ -200,7 +200,13 @@ impl Config {
         for root in &self.roots {
             scanner = scanner.root(root);
         }
-        let scan = scanner.scan()?;
+        let mut scan = scanner.scan()?;
+        if scan.handlers.is_empty() {
+            scan.warnings.push(
+                "no handler attributes (#[on_install], …) found; callbackListener is empty"
+                    .to_owned(),
+            );
+        }
         for file in &scan.files {
             let _ = writeln!(out, "cargo::rerun-if-changed={}", file.display());
         }

@@ -18,14 +18,14 @@ use std::process::ExitCode;
 ///
 /// Exit status: 0 on success, 1 when the answer is "no" (wrong HASH, stale
 /// manifest, non-2xx answer), 2 on any other error.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "callback", version, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 enum Command {
     Manifest(cmd::manifest::Args),
     Sign(cmd::sign::Args),

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 /// the file, keeping every other byte; with --check, exits 1 and prints what
 /// differs when the file is stale (for CI, like `cargo fmt --check`). With
 /// --manifest alone, prints the merged file without writing it.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 #[command(after_help = "Examples:\n  \
     callback manifest --src . --base-url https://ext.example.com\n  \
     callback manifest --src . --base-url https://ext.example.com --manifest plugin-manifest.json --write\n  \

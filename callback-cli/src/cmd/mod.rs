@@ -12,7 +12,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where the secret comes from: the command line or an environment variable.
-#[derive(Debug, clap::Args)]
+/// Deliberately not `Debug` (nor is any `Args` holding it): it holds the secret.
+#[derive(clap::Args)]
 #[group(multiple = false)]
 pub(crate) struct SecretArgs {
     /// The extension's secret (the "secret" of plugin-manifest.json).

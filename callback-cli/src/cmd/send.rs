@@ -19,7 +19,7 @@ use std::time::Duration;
 /// callbackListener (its scheme, host and port replaced by --base-url, if
 /// given) and the secret is the manifest's "secret" unless --secret or
 /// --secret-env is given.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 #[command(after_help = "Examples:\n  \
     callback send onInstall --url http://127.0.0.1:8080/callbacks/onInstall --secret-env ZOHO_SECRET --org-id 387238\n  \
     callback send --all --manifest plugin-manifest.json --base-url http://127.0.0.1:8080 --org-id 387238")]

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 ///
 /// The HASH is HMAC-SHA256 of the body's exact bytes, keyed with the secret,
 /// printed as lowercase hex alone on its line.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 #[command(after_help = "Example:\n  callback sign --secret-env ZOHO_SECRET body.json")]
 pub(crate) struct Args {
     #[command(flatten)]

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// Exits 0 (printing "ok") when HASH is the HMAC-SHA256 of the body's exact
 /// bytes under the secret, in either case; 1 with the reason when it is
 /// malformed or does not match.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 #[command(
     after_help = "Example:\n  callback verify --secret-env ZOHO_SECRET --hash 5bdc…3843 body.json"
 )]

@@ -211,7 +211,10 @@ impl fmt::Display for Drift {
 }
 
 /// Why [`check_drift`] failed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+///
+/// Its `Debug` is its message, one difference a line, so that
+/// `check_drift(…).unwrap()` in a test prints something readable.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DriftError {
     /// The mounted handlers and the build-time manifest disagree.
@@ -226,6 +229,12 @@ pub enum DriftError {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+impl fmt::Debug for DriftError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 fn list(drifts: &[Drift]) -> String {
@@ -371,6 +380,7 @@ mod tests {
             record(Event::TpaRevoke, "/callbacks/onTPARevoke", "behind_cfg"),
         ]);
         let err = check_drift(&list, &json).unwrap_err();
+        assert_eq!(format!("{err:?}"), err.to_string());
         assert_eq!(
             err.to_string(),
             "the mounted handlers differ from the build-time manifest:\n  \
