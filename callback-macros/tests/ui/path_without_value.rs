@@ -1,0 +1,6 @@
+use callback_macros::on_install;
+
+#[on_install(path)]
+async fn installed() {}
+
+fn main() {}

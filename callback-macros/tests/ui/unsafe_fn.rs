@@ -1,0 +1,6 @@
+use callback_macros::on_install;
+
+#[on_install]
+async unsafe fn installed() {}
+
+fn main() {}
