@@ -26,7 +26,7 @@ pub const BODY_LIMIT: usize = 1024;
 /// The handler deadline of the fixture's routes.
 pub const TIMEOUT: Duration = Duration::from_millis(50);
 /// How long the fixture's routes wait for a body that stops arriving.
-pub const BODY_TIMEOUT: Duration = Duration::from_millis(300);
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(1);
 /// The path both config events share.
 pub const SHARED_PATH: &str = "/cfg";
 /// What the failing handler says: logged, never sent.
@@ -98,7 +98,7 @@ handler!(uninstalled, #[on_uninstall], Event::Uninstall);
 
 /// The fixture's configuration: all eight handlers, two secrets (a
 /// rotation), `calls` as state, a 1 KiB body limit, a 50 ms deadline and a
-/// 300 ms body timeout.
+/// 1 s body timeout.
 pub fn callbacks(calls: &Calls) -> Callbacks {
     Callbacks::new(callbacks![
         installed,
