@@ -480,34 +480,25 @@ pub mod cases {
         Case::rejected("wrong method", request, 405, "method_not_allowed")
     }
 
+    /// An `onInstall` whose handler behaves as `behave` says.
+    fn misbehaving(behave: &str, name: &'static str, status: u16, code: &'static str) -> Case {
+        let cb = callback(Event::Install).extra("behave", json!(behave));
+        Case::new(name, post(cb), Expect::Failed(status, code))
+    }
+
     /// A handler that returns an error.
     pub fn handler_error() -> Case {
-        let cb = callback(Event::Install).extra("behave", json!("fail"));
-        Case::new(
-            "handler error",
-            post(cb),
-            Expect::Failed(500, "handler_error"),
-        )
+        misbehaving("fail", "handler error", 500, "handler_error")
     }
 
     /// A handler that panics.
     pub fn handler_panicked() -> Case {
-        let cb = callback(Event::Install).extra("behave", json!("panic"));
-        Case::new(
-            "handler panic",
-            post(cb),
-            Expect::Failed(500, "handler_panicked"),
-        )
+        misbehaving("panic", "handler panic", 500, "handler_panicked")
     }
 
     /// A handler that sleeps past the deadline.
     pub fn handler_timeout() -> Case {
-        let cb = callback(Event::Install).extra("behave", json!("sleep"));
-        Case::new(
-            "handler timeout",
-            post(cb),
-            Expect::Failed(503, "handler_timeout"),
-        )
+        misbehaving("sleep", "handler timeout", 503, "handler_timeout")
     }
 
     /// Every rejection row of the table: the handler never runs.
