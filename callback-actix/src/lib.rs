@@ -72,6 +72,10 @@ pub mod prelude {
         Callback, Event, Extra, FromCallback, HandlerError, OrgId, Payload, Secret,
         SecurityContext, State, callbacks,
     };
+    #[cfg(feature = "invoke")]
+    pub use callback_invoke::{
+        DataCentre, Invoke, InvokeClient, InvokeError, InvokeResponse, Method, RetryPolicy,
+    };
     pub use callback_macros::{
         on_config_param_add, on_config_param_delete, on_install, on_tpa_authorise, on_tpa_revoke,
         on_uninstall, on_update, on_zoho_authorise,

@@ -1,0 +1,393 @@
+//! `InvokeClient`: one per application, shared by every call.
+
+use crate::data_centre::DataCentre;
+use crate::error::BuildError;
+use crate::hash::{HmacSha256Fields, InvokeHashKey, InvokeHashScheme};
+use crate::request::Invoke;
+use crate::response::ResponseFormat;
+use crate::retry::RetryPolicy;
+use callback_core::{Callback, OrgId, Secret, SecurityContext};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The per-attempt timeout unless [`InvokeClientBuilder::timeout`] says
+/// otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The connect timeout unless [`InvokeClientBuilder::connect_timeout`] says
+/// otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The Invoke API's path under the Desk host.
+pub const INVOKE_PATH: &str = "/api/v1/invoke";
+
+/// Calls Zoho's Invoke API for an extension: holds the extension's secret,
+/// the Desk host, the timeouts, the retry policy and one shared HTTP client
+/// (connection pool, rustls).
+///
+/// Build one per application and share it: it is cheap to clone. Handlers
+/// get it bound to their callback through the [`Invoke`] extractor, once it
+/// is provided as state:
+///
+/// ```no_run
+/// use callback_actix::prelude::*;
+/// use callback_invoke::{DataCentre, Invoke, InvokeClient};
+///
+/// #[on_zoho_authorise]
+/// async fn authorised(zoho: Invoke) -> Result<(), HandlerError> {
+///     zoho.desk_get("/api/v1/myinfo").send().await?;
+///     Ok(())
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let secret = Secret::from_env("ZOHO_EXTENSION_SECRET")?;
+/// let zoho = InvokeClient::builder(secret.clone())
+///     .data_centre(DataCentre::Eu)
+///     .build()?;
+/// let routes = Callbacks::new(callbacks![authorised])
+///     .secret(secret)
+///     .state(zoho.clone())
+///     .build()?;
+/// # Ok(()) }
+/// ```
+///
+/// `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct InvokeClient {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) invoke_url: String,
+    pub(crate) desk_url: String,
+    pub(crate) secret: Secret,
+    pub(crate) scheme: Arc<dyn InvokeHashScheme>,
+    pub(crate) key: Box<dyn InvokeHashKey>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) format: ResponseFormat,
+}
+
+impl InvokeClient {
+    /// Starts configuring a client that signs with `secret` (the `secret`
+    /// of `plugin-manifest.json`, the same that signs callbacks).
+    pub fn builder(secret: Secret) -> InvokeClientBuilder {
+        InvokeClientBuilder {
+            secret,
+            data_centre: DataCentre::default(),
+            base_url: None,
+            desk_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            scheme: Arc::new(HmacSha256Fields::default()),
+            format: ResponseFormat::default(),
+            http: None,
+        }
+    }
+
+    /// This client bound to one organisation and its security context, for
+    /// calls outside a handler (a background job with a stored context).
+    pub fn bind(&self, org_id: OrgId, security_context: SecurityContext) -> Invoke {
+        Invoke::new(self.clone(), org_id, security_context)
+    }
+
+    /// This client bound to `callback`'s organisation and security context,
+    /// or `None` when the callback carries no security context.
+    pub fn for_callback(&self, callback: &Callback) -> Option<Invoke> {
+        let context = callback.security_context()?.clone();
+        Some(self.bind(callback.org_id(), context))
+    }
+
+    /// Where calls are posted: `{base}/api/v1/invoke`.
+    pub fn invoke_url(&self) -> &str {
+        &self.inner.invoke_url
+    }
+
+    /// The base of Desk API URLs (`desk_get("/api/v1/…")` and friends).
+    pub fn desk_url(&self) -> &str {
+        &self.inner.desk_url
+    }
+
+    /// The per-attempt timeout.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for InvokeClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("InvokeClient")
+            .field("invoke_url", &inner.invoke_url)
+            .field("desk_url", &inner.desk_url)
+            .field("secret", &inner.secret)
+            .field("scheme", &inner.scheme)
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("format", &inner.format)
+            .finish()
+    }
+}
+
+/// Configures an [`InvokeClient`]; [`build`](Self::build) checks it.
+///
+/// ```
+/// use callback_invoke::{DataCentre, InvokeClient, RetryPolicy};
+/// use callback_core::Secret;
+/// use std::time::Duration;
+///
+/// let client = InvokeClient::builder(Secret::new("manifest secret")?)
+///     .data_centre(DataCentre::In)
+///     .timeout(Duration::from_secs(3))
+///     .retry(RetryPolicy::default().max_retries(1))
+///     .build()?;
+/// assert_eq!(client.invoke_url(), "https://desk.zoho.in/api/v1/invoke");
+/// assert_eq!(client.desk_url(), "https://desk.zoho.in");
+///
+/// // Tests and proxies: the Invoke API elsewhere, Desk URLs unchanged.
+/// let local = InvokeClient::builder(Secret::new("manifest secret")?)
+///     .base_url("http://127.0.0.1:9000/")
+///     .build()?;
+/// assert_eq!(local.invoke_url(), "http://127.0.0.1:9000/api/v1/invoke");
+/// assert_eq!(local.desk_url(), "https://desk.zoho.com");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct InvokeClientBuilder {
+    secret: Secret,
+    data_centre: DataCentre,
+    base_url: Option<String>,
+    desk_url: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    scheme: Arc<dyn InvokeHashScheme>,
+    format: ResponseFormat,
+    http: Option<reqwest::Client>,
+}
+
+impl InvokeClientBuilder {
+    /// The organisation's data centre (default [`DataCentre::Com`]): the
+    /// host the Invoke API is called on and Desk URLs are built with.
+    pub fn data_centre(mut self, data_centre: DataCentre) -> Self {
+        self.data_centre = data_centre;
+        self
+    }
+
+    /// Posts Invoke calls to `{url}/api/v1/invoke` instead of the data
+    /// centre's host (a proxy, or a local fake in tests). Desk API URLs
+    /// still name the data centre's host, which Zoho calls.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Builds Desk API URLs on `url` instead of the data centre's host.
+    pub fn desk_url(mut self, url: impl Into<String>) -> Self {
+        self.desk_url = Some(url.into());
+        self
+    }
+
+    /// How long one attempt may take, from connecting to the end of Zoho's
+    /// answer (default 10 s). Keep it, times the attempts, under the
+    /// callback's own deadline when calling from a handler.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (default 5 s). Ignored with
+    /// [`http_client`](Self::http_client), which has its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// When to retry (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Another `HASH` scheme than the default, [`HmacSha256Fields`].
+    pub fn hash_scheme(mut self, scheme: impl InvokeHashScheme) -> Self {
+        self.scheme = Arc::new(scheme);
+        self
+    }
+
+    /// Where in Zoho's answer the target's answer and status are.
+    pub fn response_format(mut self, format: ResponseFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Shares an existing `reqwest::Client` (its pool, TLS and proxy
+    /// settings) instead of creating one.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and creates the client.
+    pub fn build(self) -> Result<InvokeClient, BuildError> {
+        if self.timeout.is_zero() {
+            return Err(BuildError::ZeroTimeout("request"));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(BuildError::ZeroTimeout("connect"));
+        }
+        let default_url = self.data_centre.desk_url();
+        let base = match &self.base_url {
+            Some(url) => http_base(url).map_err(|reason| BuildError::BaseUrl {
+                url: url.clone(),
+                reason,
+            })?,
+            None => default_url.clone(),
+        };
+        let desk_url = match &self.desk_url {
+            Some(url) => http_base(url).map_err(|reason| BuildError::DeskUrl {
+                url: url.clone(),
+                reason,
+            })?,
+            None => default_url,
+        };
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| BuildError::HttpClient(e.to_string()))?,
+        };
+        let key = self.scheme.key(&self.secret);
+        Ok(InvokeClient {
+            inner: Arc::new(Inner {
+                http,
+                invoke_url: format!("{base}{INVOKE_PATH}"),
+                desk_url,
+                secret: self.secret,
+                scheme: self.scheme,
+                key,
+                timeout: self.timeout,
+                retry: self.retry,
+                format: self.format,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for InvokeClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvokeClientBuilder")
+            .field("data_centre", &self.data_centre)
+            .field("base_url", &self.base_url)
+            .field("desk_url", &self.desk_url)
+            .field("secret", &self.secret)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An absolute `http(s)` URL without query or fragment, without its
+/// trailing slash.
+fn http_base(url: &str) -> Result<String, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "the scheme must be http or https, not {}",
+            parsed.scheme()
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".to_owned());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err("it must not have a query or a fragment".to_owned());
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> InvokeClientBuilder {
+        InvokeClient::builder(Secret::new("s3cr3t-for-unit-tests").unwrap())
+    }
+
+    #[test]
+    fn every_data_centre_has_its_invoke_url() {
+        for dc in DataCentre::ALL {
+            let client = builder().data_centre(dc).build().unwrap();
+            assert_eq!(
+                client.invoke_url(),
+                format!("https://{}/api/v1/invoke", dc.desk_host())
+            );
+        }
+    }
+
+    #[test]
+    fn bad_urls_and_timeouts_are_exact_errors() {
+        let err = builder().base_url("not a url").build().unwrap_err();
+        assert_eq!(
+            err,
+            BuildError::BaseUrl {
+                url: "not a url".into(),
+                reason: "relative URL without a base".into()
+            }
+        );
+        assert_eq!(
+            builder()
+                .base_url("ftp://h")
+                .build()
+                .unwrap_err()
+                .to_string(),
+            "invalid Invoke base URL \"ftp://h\": the scheme must be http or https, not ftp"
+        );
+        assert_eq!(
+            builder()
+                .desk_url("https://h/?x=1")
+                .build()
+                .unwrap_err()
+                .to_string(),
+            "invalid Desk API URL \"https://h/?x=1\": it must not have a query or a fragment"
+        );
+        assert_eq!(
+            builder().timeout(Duration::ZERO).build().unwrap_err(),
+            BuildError::ZeroTimeout("request")
+        );
+        assert_eq!(
+            builder()
+                .connect_timeout(Duration::ZERO)
+                .build()
+                .unwrap_err()
+                .to_string(),
+            "the connect timeout must be longer than zero"
+        );
+    }
+
+    #[test]
+    fn a_base_url_keeps_its_path_prefix() {
+        let client = builder()
+            .base_url("http://proxy:8080/zoho/")
+            .build()
+            .unwrap();
+        assert_eq!(client.invoke_url(), "http://proxy:8080/zoho/api/v1/invoke");
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let client = builder().build().unwrap();
+        let shown = format!("{client:?} {:?}", builder());
+        assert!(!shown.contains("s3cr3t-for-unit-tests"), "{shown}");
+        assert!(shown.contains("Secret(<redacted>)"), "{shown}");
+    }
+}

@@ -1,0 +1,254 @@
+//! What can go wrong building a client or calling Zoho, and the redaction
+//! that keeps credentials out of every message.
+
+use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
+
+/// Which call an error is about: the target's method and host (never the
+/// path, query or credentials).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvokeCall {
+    /// The method Zoho was asked to call the target with, for example `GET`.
+    pub method: String,
+    /// The target's host (and port), for example `desk.zoho.com`.
+    pub host: String,
+}
+
+impl fmt::Display for InvokeCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.host)
+    }
+}
+
+/// Why an Invoke API call failed.
+///
+/// Every message names the call ([`InvokeCall`]: method and target host) and
+/// what went wrong; none contains the security context or the secret: text
+/// taken from an answer has both replaced with `<redacted>` before it is
+/// kept.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvokeError {
+    /// Zoho's Invoke API could not be reached, or the connection broke
+    /// before an answer came (connection refused, DNS, TLS, reset).
+    #[error("Zoho's Invoke API could not be reached for {call}: {reason}")]
+    Transport {
+        /// The call.
+        call: InvokeCall,
+        /// What the HTTP client reported (without the URL).
+        reason: String,
+    },
+    /// Zoho's Invoke API did not answer in time.
+    #[error("Zoho's Invoke API did not answer {call} within {timeout:?}")]
+    Timeout {
+        /// The call.
+        call: InvokeCall,
+        /// The per-attempt timeout that passed.
+        timeout: Duration,
+    },
+    /// Zoho's Invoke API itself answered with a non-2xx status (for example
+    /// 401 for a `HASH` it does not accept).
+    #[error("Zoho's Invoke API answered {} for {call}{}", status_text(*status), detail(message))]
+    Zoho {
+        /// The call.
+        call: InvokeCall,
+        /// Zoho's HTTP status.
+        status: u16,
+        /// Zoho's error message or code, if its answer had one (redacted,
+        /// at most 200 characters).
+        message: Option<String>,
+    },
+    /// Zoho called the target, and the target answered with a non-2xx
+    /// status.
+    #[error("{call} answered {} through Zoho's Invoke API", status_text(*status))]
+    Target {
+        /// The call.
+        call: InvokeCall,
+        /// The target's status.
+        status: u16,
+        /// The target's answer (redacted), for inspection; not in the message.
+        body: Value,
+    },
+    /// Zoho answered 2xx with something that is not the wrapper expected
+    /// (not JSON, no `response` field, a status that is not a number).
+    #[error("Zoho's Invoke API answer for {call} is malformed: {reason}")]
+    MalformedWrapper {
+        /// The call.
+        call: InvokeCall,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// [`InvokeResponse::json`](crate::InvokeResponse::json) could not read
+    /// the target's answer as the type asked for.
+    #[error("the answer of {call} is not a `{type_name}`: {reason}")]
+    Decode {
+        /// The call.
+        call: InvokeCall,
+        /// The type asked for.
+        type_name: &'static str,
+        /// Why not.
+        reason: String,
+    },
+    /// The request could not be built (for example a `.json(…)` body that
+    /// does not serialise); nothing was sent.
+    #[error("the Invoke API call {call} cannot be sent: {reason}")]
+    InvalidRequest {
+        /// The call.
+        call: InvokeCall,
+        /// Why not.
+        reason: String,
+    },
+}
+
+impl InvokeError {
+    /// The call the error is about.
+    pub fn call(&self) -> &InvokeCall {
+        match self {
+            InvokeError::Transport { call, .. }
+            | InvokeError::Timeout { call, .. }
+            | InvokeError::Zoho { call, .. }
+            | InvokeError::Target { call, .. }
+            | InvokeError::MalformedWrapper { call, .. }
+            | InvokeError::Decode { call, .. }
+            | InvokeError::InvalidRequest { call, .. } => call,
+        }
+    }
+
+    /// The HTTP status involved: Zoho's for [`InvokeError::Zoho`], the
+    /// target's for [`InvokeError::Target`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            InvokeError::Zoho { status, .. } | InvokeError::Target { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Why an [`InvokeClient`](crate::InvokeClient) could not be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL is not an absolute `http` or `https` URL.
+    #[error("invalid Invoke base URL {url:?}: {reason}")]
+    BaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The Desk API URL is not an absolute `http` or `https` URL.
+    #[error("invalid Desk API URL {url:?}: {reason}")]
+    DeskUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A timeout of zero would fail every call.
+    #[error("the {0} timeout must be longer than zero")]
+    ZeroTimeout(&'static str),
+    /// The HTTP client could not be created (TLS initialisation).
+    #[error("the HTTP client could not be created: {0}")]
+    HttpClient(String),
+}
+
+/// `404 Not Found`, or just the number for a status without a reason.
+fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn detail(message: &Option<String>) -> String {
+    message
+        .as_deref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default()
+}
+
+/// What must never appear in anything kept from an answer.
+#[derive(Clone, Copy)]
+pub(crate) struct Redactor<'a> {
+    needles: [&'a str; 2],
+}
+
+/// What a credential is replaced with.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+impl<'a> Redactor<'a> {
+    pub(crate) fn new(security_context: &'a str, secret: &'a str) -> Self {
+        Redactor {
+            needles: [security_context, secret],
+        }
+    }
+
+    /// `text` with every credential replaced.
+    pub(crate) fn text(&self, text: &str) -> String {
+        self.needles
+            .iter()
+            .filter(|n| !n.is_empty())
+            .fold(text.to_owned(), |t, n| t.replace(n, REDACTED))
+    }
+
+    /// `value` with every credential replaced, in keys and strings.
+    pub(crate) fn value(&self, value: Value) -> Value {
+        match value {
+            Value::String(s) => Value::String(self.text(&s)),
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.value(v)).collect()),
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (self.text(&k), self.value(v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn redaction_reaches_keys_strings_and_nesting() {
+        let r = Redactor::new("CTX", "SECRET");
+        assert_eq!(
+            r.value(json!({"a CTX": ["xSECRETx", 1, {"b": "CTX"}]})),
+            json!({"a <redacted>": ["x<redacted>x", 1, {"b": "<redacted>"}]})
+        );
+        assert_eq!(r.text("no credentials"), "no credentials");
+    }
+
+    #[test]
+    fn statuses_read_as_people_say_them() {
+        let call = InvokeCall {
+            method: "GET".into(),
+            host: "desk.zoho.com".into(),
+        };
+        let err = InvokeError::Zoho {
+            call: call.clone(),
+            status: 401,
+            message: Some("INVALID_HASH".into()),
+        };
+        assert_eq!(
+            err.to_string(),
+            "Zoho's Invoke API answered 401 Unauthorized for GET desk.zoho.com: INVALID_HASH"
+        );
+        let err = InvokeError::Target {
+            call,
+            status: 599,
+            body: Value::Null,
+        };
+        assert_eq!(
+            err.to_string(),
+            "GET desk.zoho.com answered 599 through Zoho's Invoke API"
+        );
+        assert_eq!(err.status(), Some(599));
+    }
+}

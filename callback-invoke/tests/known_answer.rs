@@ -1,0 +1,80 @@
+//! Known answers for the Invoke `HASH`, computed outside this crate with
+//! OpenSSL and recorded here, and the same values as sent over the wire.
+
+#[path = "support/fake_zoho.rs"]
+mod fake_zoho;
+
+use callback_core::{OrgId, Secret, SecurityContext};
+use callback_invoke::{HmacSha256Fields, InvokeClient, InvokeFields, InvokeHashScheme};
+use fake_zoho::FakeZoho;
+use serde_json::json;
+
+const SECRET: &str = "my_secret_key_238392";
+
+/// A Desk `POST` with a JSON body through a connection.
+const POST_CANONICAL: &str = r#"requestURL=https://desk.zoho.com/api/v1/tickets&requestType=POST&postBody={"subject":"Printer on fire"}&headers={"orgId":"387238","Content-Type":"application/json"}&connectionLinkName=desk_conn"#;
+/// Computed with:
+///
+/// ```sh
+/// printf '%s' 'requestURL=https://desk.zoho.com/api/v1/tickets&requestType=POST&postBody={"subject":"Printer on fire"}&headers={"orgId":"387238","Content-Type":"application/json"}&connectionLinkName=desk_conn' | openssl dgst -sha256 -hmac 'my_secret_key_238392'
+/// ```
+const POST_HASH: &str = "cfde67cdee7d55e524f2cd8eb2bf01456df7d190f731901f05d9d1a8398e66ab";
+
+/// A Desk `GET` with a query parameter, which is sent but not hashed.
+const GET_CANONICAL: &str =
+    r#"requestURL=https://desk.zoho.com/api/v1/tickets&requestType=GET&headers={"orgId":"387238"}"#;
+/// Computed with:
+///
+/// ```sh
+/// printf '%s' 'requestURL=https://desk.zoho.com/api/v1/tickets&requestType=GET&headers={"orgId":"387238"}' | openssl dgst -sha256 -hmac 'my_secret_key_238392'
+/// ```
+const GET_HASH: &str = "76fe1d36e55023dbdc41220778a78d16cf270da0495de388a4301adaab48d62e";
+
+#[test]
+fn the_default_scheme_gives_the_openssl_hash_for_fixed_fields() {
+    let context = SecurityContext::new("never hashed");
+    let fields = InvokeFields {
+        security_context: &context,
+        request_url: "https://desk.zoho.com/api/v1/tickets",
+        request_type: "POST",
+        query_params: None,
+        post_body: Some(r#"{"subject":"Printer on fire"}"#),
+        headers: Some(r#"{"orgId":"387238","Content-Type":"application/json"}"#),
+        connection_link_name: Some("desk_conn"),
+    };
+    let scheme = HmacSha256Fields::default();
+    assert_eq!(scheme.canonical(&fields), POST_CANONICAL);
+    let key = scheme.key(&Secret::new(SECRET).unwrap());
+    assert_eq!(key.hash(&fields), POST_HASH);
+}
+
+#[actix_web::test]
+async fn the_client_sends_the_known_hashes() {
+    let fake = FakeZoho::start(SECRET);
+    let client = InvokeClient::builder(Secret::new(SECRET).unwrap())
+        .base_url(fake.url())
+        .build()
+        .unwrap();
+    let zoho = client.bind(OrgId::new(387238), SecurityContext::new("ctx-known-answer"));
+
+    zoho.desk_post("/api/v1/tickets")
+        .connection("desk_conn")
+        .json(&json!({"subject": "Printer on fire"}))
+        .send()
+        .await
+        .unwrap();
+    zoho.desk_get("/api/v1/tickets")
+        .query("from", 0)
+        .send()
+        .await
+        .unwrap();
+
+    let received = fake.received();
+    assert_eq!(received[0].hash.as_deref(), Some(POST_HASH));
+    assert_eq!(received[1].hash.as_deref(), Some(GET_HASH));
+    assert_eq!(received[1].field("queryParams"), Some(r#"{"from":"0"}"#));
+    assert_eq!(
+        fake_zoho::canonical(fake_zoho::PUBLIC_CODE_FIELDS, &received[1]),
+        GET_CANONICAL
+    );
+}

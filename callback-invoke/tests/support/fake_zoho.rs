@@ -1,0 +1,277 @@
+//! A fake of Zoho's Invoke API on 127.0.0.1, for tests.
+//!
+//! It checks what the documentation asks of a call (`POST /api/v1/invoke`,
+//! `orgId` in the query, a form body, a `HASH` header) and recomputes the
+//! `HASH` with its own code, written here directly with `hmac` and `sha2`
+//! (not with the crate under test): a mismatch is `401`. Then it answers as
+//! scripted, by default `200` with the call it received echoed back as the
+//! target's answer, inside the documented wrapper.
+//!
+//! Only `actix-web`, `serde_json`, `hmac` and `sha2` are used, so other
+//! crates' tests can include this file with `#[path]`.
+
+#![allow(dead_code, unreachable_pub)]
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The fields public code hashes, in its order.
+pub const PUBLIC_CODE_FIELDS: &[&str] = &[
+    "requestURL",
+    "requestType",
+    "postBody",
+    "headers",
+    "connectionLinkName",
+];
+
+/// How the fake answers one call (after the `HASH` check passed).
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// `200 {"response": "<the echo as a JSON string>", "statusCode": 200}`.
+    Echo,
+    /// `200 {"response": <the echo as a JSON value>, "statusCode": 200}`.
+    EchoValue,
+    /// Zoho itself answers `status` with `body`.
+    Zoho(u16, String),
+    /// `200`, the target answered `status` with `body`.
+    Target(u16, Value),
+    /// `200` with this body, as it is.
+    Raw(String),
+    /// Waits, then answers as [`Reply::Echo`].
+    Sleep(Duration),
+}
+
+/// One call as the fake received it.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// The request path.
+    pub path: String,
+    /// The `orgId` query parameter.
+    pub org_id: Option<String>,
+    /// The `HASH` header.
+    pub hash: Option<String>,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The form fields, in the order sent.
+    pub fields: Vec<(String, String)>,
+    /// Whether the `HASH` matched the fake's own computation.
+    pub hash_ok: bool,
+}
+
+impl Received {
+    /// The value of form field `name`.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The names of the form fields sent, in order.
+    pub fn field_names(&self) -> Vec<&str> {
+        self.fields.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    /// Form field `name` parsed as JSON.
+    pub fn json_field(&self, name: &str) -> Option<Value> {
+        serde_json::from_str(self.field(name)?).ok()
+    }
+}
+
+struct Shared {
+    secret: String,
+    hash_fields: Vec<String>,
+    received: Mutex<Vec<Received>>,
+    script: Mutex<VecDeque<Reply>>,
+}
+
+/// A running fake Invoke API.
+pub struct FakeZoho {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl FakeZoho {
+    /// Starts a fake that hashes [`PUBLIC_CODE_FIELDS`] with `secret`.
+    /// Must run inside an actix system (`#[actix_web::test]`).
+    pub fn start(secret: &str) -> FakeZoho {
+        FakeZoho::start_hashing(secret, PUBLIC_CODE_FIELDS)
+    }
+
+    /// Starts a fake that hashes `fields`, in that order, with `secret`.
+    pub fn start_hashing(secret: &str, fields: &[&str]) -> FakeZoho {
+        let shared = Arc::new(Shared {
+            secret: secret.to_owned(),
+            hash_fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            received: Mutex::new(Vec::new()),
+            script: Mutex::new(VecDeque::new()),
+        });
+        let data = web::Data::from(Arc::clone(&shared));
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .default_service(web::to(answer))
+        })
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(0)
+        .bind(("127.0.0.1", 0))
+        .expect("bind 127.0.0.1:0");
+        let addr = server.addrs()[0];
+        actix_web::rt::spawn(server.run());
+        FakeZoho { addr, shared }
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL to give the client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Answers the next call (that passes the `HASH` check) with `reply`;
+    /// calls beyond the script get [`Reply::Echo`].
+    pub fn then(&self, reply: Reply) -> &Self {
+        self.shared.script.lock().unwrap().push_back(reply);
+        self
+    }
+
+    /// Every call received, oldest first.
+    pub fn received(&self) -> Vec<Received> {
+        self.shared.received.lock().unwrap().clone()
+    }
+
+    /// How many calls were received.
+    pub fn calls(&self) -> usize {
+        self.shared.received.lock().unwrap().len()
+    }
+}
+
+/// HMAC-SHA256 of `message` keyed with `secret`, lowercase hex.
+pub fn hmac_sha256_hex(secret: &str, message: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(message.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `name=value&…` of `fields` present and non-empty in `received`.
+pub fn canonical(fields: &[impl AsRef<str>], received: &Received) -> String {
+    fields
+        .iter()
+        .map(AsRef::as_ref)
+        .filter_map(|name| {
+            received
+                .field(name)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{name}={v}"))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn answer(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let query = pairs(req.query_string().as_bytes());
+    let content_type = header("content-type");
+    let is_form = content_type
+        .as_deref()
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let fields = if is_form { pairs(&body) } else { Vec::new() };
+    let mut received = Received {
+        path: req.path().to_owned(),
+        org_id: query
+            .iter()
+            .find(|(k, _)| k == "orgId")
+            .map(|(_, v)| v.clone()),
+        hash: header("HASH"),
+        content_type,
+        fields,
+        hash_ok: false,
+    };
+    let expected = hmac_sha256_hex(&shared.secret, &canonical(&shared.hash_fields, &received));
+    received.hash_ok = received.hash.as_deref() == Some(expected.as_str());
+    shared.received.lock().unwrap().push(received.clone());
+
+    if req.method() != actix_web::http::Method::POST || received.path != "/api/v1/invoke" {
+        return HttpResponse::NotFound().json(json!({"errorCode": "URL_NOT_FOUND"}));
+    }
+    if !is_form || received.org_id.is_none() || received.field("securityContext").is_none() {
+        return HttpResponse::BadRequest().json(json!({
+            "errorCode": "INVALID_DATA",
+            "message": "orgId, a form body and securityContext are required",
+        }));
+    }
+    if !received.hash_ok {
+        return HttpResponse::Unauthorized().json(json!({
+            "errorCode": "INVALID_HASH",
+            "message": "the HASH does not match the request",
+        }));
+    }
+    let reply = shared
+        .script
+        .lock()
+        .unwrap()
+        .pop_front()
+        .unwrap_or(Reply::Echo);
+    match reply {
+        Reply::Echo => wrapped(200, Value::String(echo(&received).to_string())),
+        Reply::EchoValue => wrapped(200, echo(&received)),
+        Reply::Zoho(status, body) => HttpResponse::build(
+            actix_web::http::StatusCode::from_u16(status).expect("a valid status"),
+        )
+        .content_type("application/json")
+        .body(body),
+        Reply::Target(status, body) => wrapped(status, Value::String(body.to_string())),
+        Reply::Raw(body) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(body),
+        Reply::Sleep(wait) => {
+            actix_web::rt::time::sleep(wait).await;
+            wrapped(200, Value::String(echo(&received).to_string()))
+        }
+    }
+}
+
+/// The documented wrapper around a target's answer.
+fn wrapped(target_status: u16, response: Value) -> HttpResponse {
+    HttpResponse::Ok().json(json!({"response": response, "statusCode": target_status}))
+}
+
+/// The call as the target would have seen it (never the security context).
+fn echo(received: &Received) -> Value {
+    let json_or_text = |name: &str| {
+        received
+            .field(name)
+            .map(|v| serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_owned())))
+    };
+    json!({
+        "url": received.field("requestURL"),
+        "method": received.field("requestType"),
+        "query": json_or_text("queryParams"),
+        "headers": json_or_text("headers"),
+        "body": json_or_text("postBody"),
+        "connection": received.field("connectionLinkName"),
+        "orgId": received.org_id,
+    })
+}
+
+/// A form body's pairs, in order (the same encoding as a query string).
+fn pairs(body: &[u8]) -> Vec<(String, String)> {
+    std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| web::Query::<Vec<(String, String)>>::from_query(text).ok())
+        .map_or_else(Vec::new, web::Query::into_inner)
+}
