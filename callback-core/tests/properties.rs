@@ -128,3 +128,183 @@ proptest! {
         }
     }
 }
+
+/// The forms of a right `HASH` that are not the right `HASH`, and what the
+/// docs (README, "The HASH scheme") decide for each: exactly 64 hex digits
+/// in any case are accepted; nothing is trimmed or normalised, so a prefix,
+/// a suffix, anything appended and any whitespace inside the header value
+/// are `malformed_signature` (`WrongLength`, or `NotHex` at the first bad
+/// byte when the length is right). Whitespace around the value never gets
+/// here: HTTP parsers strip it (proven over real HTTP in
+/// `tests/tests/header_abuse.rs`).
+mod hash_forms {
+    use super::*;
+    use callback_core::SignatureHeader;
+
+    /// Whitespace an HTTP header value may carry (SP, HTAB) and what a
+    /// careless proxy or copy-paste may add (CR, LF, VT, FF).
+    fn whitespace(len: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(' '),
+                Just('\t'),
+                Just('\r'),
+                Just('\n'),
+                Just('\x0b'),
+                Just('\x0c')
+            ],
+            len,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    fn verify(secret: Secret, header: &[u8], body: &[u8]) -> Result<usize, SignatureError> {
+        Verifier::new(secret)
+            .verify(SignatureHeader::One(header), body)
+            .map(|verified| verified.secret_index())
+    }
+
+    fn wrong_length(found: usize) -> SignatureError {
+        SignatureError::WrongLength {
+            found,
+            expected: 64,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_case_of_the_right_hash_is_accepted(
+            secret in non_blank_secret(),
+            body in body(),
+            upper in proptest::collection::vec(any::<bool>(), 64),
+        ) {
+            let hash = Signer::new(&secret).sign(&body);
+            let mixed: String = hash
+                .chars()
+                .zip(&upper)
+                .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+                .collect();
+            prop_assert_eq!(verify(secret, mixed.as_bytes(), &body), Ok(0));
+        }
+
+        #[test]
+        fn a_proper_prefix_of_the_right_hash_is_malformed(
+            secret in non_blank_secret(),
+            body in body(),
+            len in 0usize..64,
+            upper in any::<bool>(),
+        ) {
+            let mut hash = Signer::new(&secret).sign(&body);
+            if upper {
+                hash.make_ascii_uppercase();
+            }
+            let expected = if len == 0 { SignatureError::Empty } else { wrong_length(len) };
+            prop_assert_eq!(verify(secret, &hash.as_bytes()[..len], &body), Err(expected));
+        }
+
+        #[test]
+        fn a_proper_suffix_of_the_right_hash_is_malformed(
+            secret in non_blank_secret(),
+            body in body(),
+            from in 1usize..64,
+        ) {
+            let hash = Signer::new(&secret).sign(&body);
+            prop_assert_eq!(
+                verify(secret, &hash.as_bytes()[from..], &body),
+                Err(wrong_length(64 - from))
+            );
+        }
+
+        #[test]
+        fn the_right_hash_with_anything_before_or_after_is_malformed(
+            secret in non_blank_secret(),
+            body in body(),
+            before in "[0-9a-fA-F]{0,8}",
+            after in "[0-9a-fA-F]{0,8}",
+        ) {
+            prop_assume!(!(before.is_empty() && after.is_empty()));
+            let hash = Signer::new(&secret).sign(&body);
+            let longer = format!("{before}{hash}{after}");
+            prop_assert_eq!(
+                verify(secret, longer.as_bytes(), &body),
+                Err(wrong_length(longer.len()))
+            );
+        }
+
+        #[test]
+        fn the_right_hash_padded_with_whitespace_is_malformed(
+            secret in non_blank_secret(),
+            body in body(),
+            before in whitespace(0..4),
+            after in whitespace(0..4),
+        ) {
+            prop_assume!(!(before.is_empty() && after.is_empty()));
+            let hash = Signer::new(&secret).sign(&body);
+            let padded = format!("{before}{hash}{after}");
+            prop_assert_eq!(
+                verify(secret, padded.as_bytes(), &body),
+                Err(wrong_length(padded.len()))
+            );
+        }
+
+        #[test]
+        fn whitespace_in_place_of_digits_is_not_hex_at_the_first_one(
+            secret in non_blank_secret(),
+            body in body(),
+            at in proptest::collection::btree_set(0usize..64, 1..4),
+            space in whitespace(1..2),
+        ) {
+            let hash = Signer::new(&secret).sign(&body);
+            let mut bytes = hash.into_bytes();
+            for &i in &at {
+                bytes[i] = space.as_bytes()[0];
+            }
+            let first = *at.iter().next().expect("one at least");
+            prop_assert_eq!(
+                verify(secret, &bytes, &body),
+                Err(SignatureError::NotHex { index: first })
+            );
+        }
+
+        #[test]
+        fn a_whitespace_only_hash_is_malformed(
+            secret in non_blank_secret(),
+            body in body(),
+            blank in whitespace(1..80),
+        ) {
+            let expected = if blank.len() == 64 {
+                SignatureError::NotHex { index: 0 }
+            } else {
+                wrong_length(blank.len())
+            };
+            prop_assert_eq!(verify(secret, blank.as_bytes(), &body), Err(expected));
+        }
+
+        /// Any bytes at all as the header: never a panic, and exactly the
+        /// documented error for their shape.
+        #[test]
+        fn arbitrary_header_bytes_get_the_error_their_shape_says(
+            secret in non_blank_secret(),
+            body in body(),
+            header in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..130),
+                proptest::collection::vec(any::<u8>(), 64..=64),
+                "[0-9a-fA-F]{64}".prop_map(String::into_bytes),
+            ],
+        ) {
+            let expected = if header.is_empty() {
+                SignatureError::Empty
+            } else if header.len() != 64 {
+                wrong_length(header.len())
+            } else if let Some(index) = header.iter().position(|b| !b.is_ascii_hexdigit()) {
+                SignatureError::NotHex { index }
+            } else {
+                // 64 hex digits that are not the MAC, in any case.
+                let mac = Signer::new(&secret).sign(&body);
+                prop_assume!(!header.eq_ignore_ascii_case(mac.as_bytes()));
+                SignatureError::Mismatch
+            };
+            prop_assert_eq!(verify(secret, &header, &body), Err(expected));
+        }
+    }
+}
