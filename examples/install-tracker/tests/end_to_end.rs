@@ -3,6 +3,7 @@
 //! `callback` binary, the state read back over HTTP, a tampered callback
 //! that changes nothing, and a restart that keeps the state.
 
+use callback_actix::prelude::Event;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -150,17 +151,7 @@ fn every_event_from_the_cli_is_recorded_forgeries_are_not_and_state_survives_a_r
 
     let (status, state) = get(&server.base_url, &format!("/orgs/{ORG}"));
     assert_eq!(status, 200, "{state}");
-    let all: Vec<&str> = [
-        "onInstall",
-        "onZohoAuthorise",
-        "onTPAAuthorise",
-        "onTPARevoke",
-        "onUpdate",
-        "onConfigParamAdd",
-        "onConfigParamDelete",
-        "onUninstall",
-    ]
-    .to_vec();
+    let all = Event::ALL.map(Event::wire_name);
     assert_eq!(state["events"], serde_json::json!(all));
     assert_eq!(state["installed"], false, "uninstalled last: {state}");
     assert_eq!(state["updates"], 1);
