@@ -2,8 +2,10 @@
 
 use callback_actix::callback_core::SecretError;
 use callback_actix::prelude::Secret;
+use callback_invoke::{BuildError, InvokeClient, RetryPolicy};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Where the server listens unless `BIND_ADDR` says otherwise.
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
@@ -11,6 +13,10 @@ pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_PATH: &str = "install-tracker.db";
 /// The variable holding the extension's secret.
 pub const SECRET_ENV: &str = "ZOHO_EXTENSION_SECRET";
+/// The variable that switches on calls back to Zoho: the Desk host (for
+/// example `https://desk.zoho.eu`) whose Invoke API is called, and on which
+/// Desk API URLs are built. Unset, nothing calls out.
+pub const INVOKE_BASE_URL_ENV: &str = "ZOHO_INVOKE_BASE_URL";
 /// The manifest read for the secret when `ZOHO_EXTENSION_SECRET` is unset.
 pub const DEFAULT_MANIFEST_PATH: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/plugin-manifest.json");
@@ -24,6 +30,8 @@ pub struct Settings {
     pub database_path: PathBuf,
     /// `ZOHO_EXTENSION_SECRET`, else the manifest's `secret`.
     pub secret: Secret,
+    /// A client for Zoho's Invoke API when `ZOHO_INVOKE_BASE_URL` is set.
+    pub invoke: Option<InvokeClient>,
 }
 
 /// Why the settings could not be read.
@@ -40,11 +48,14 @@ pub enum SettingsError {
         /// Why it failed.
         source: SecretError,
     },
+    /// `ZOHO_INVOKE_BASE_URL` is not a usable URL.
+    #[error("{INVOKE_BASE_URL_ENV}: {0}")]
+    Invoke(#[from] BuildError),
 }
 
 impl Settings {
-    /// Reads `BIND_ADDR`, `DATABASE_PATH`, `ZOHO_EXTENSION_SECRET` and
-    /// `MANIFEST_PATH`.
+    /// Reads `BIND_ADDR`, `DATABASE_PATH`, `ZOHO_EXTENSION_SECRET`,
+    /// `MANIFEST_PATH` and `ZOHO_INVOKE_BASE_URL`.
     pub fn from_env() -> Result<Settings, SettingsError> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let bind = var("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
@@ -60,12 +71,34 @@ impl Settings {
             manifest: manifest_path(),
             source,
         })?;
+        let invoke = invoke_client(&secret, var(INVOKE_BASE_URL_ENV).as_deref())?;
         Ok(Settings {
             bind_addr,
             database_path,
             secret,
+            invoke,
         })
     }
+}
+
+/// The Invoke client for `base_url` (the Desk host, or a local stand-in),
+/// signing with `secret`; `None` without a base URL.
+pub fn invoke_client(
+    secret: &Secret,
+    base_url: Option<&str>,
+) -> Result<Option<InvokeClient>, SettingsError> {
+    let Some(url) = base_url else {
+        return Ok(None);
+    };
+    // Zoho wants a callback answered within a few seconds: give each call
+    // 3 s, and a GET one retry.
+    let client = InvokeClient::builder(secret.clone())
+        .base_url(url)
+        .desk_url(url)
+        .timeout(Duration::from_secs(3))
+        .retry(RetryPolicy::default().max_retries(1))
+        .build()?;
+    Ok(Some(client))
 }
 
 fn manifest_path() -> String {

@@ -25,6 +25,11 @@ CREATE TABLE IF NOT EXISTS callbacks (
     received_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS callbacks_by_org ON callbacks (org_id, id);
+CREATE TABLE IF NOT EXISTS config_params (
+    org_id     TEXT PRIMARY KEY,
+    params     TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
 ";
 
 /// The database, shared by all workers. Cheap to clone.
@@ -106,6 +111,41 @@ impl Db {
                 .flatten())
         })
         .await
+    }
+
+    /// Stores the config params read back from Zoho for `org`, replacing
+    /// earlier ones.
+    pub async fn store_config_params(
+        &self,
+        org: OrgId,
+        params: serde_json::Value,
+    ) -> Result<(), DbError> {
+        self.blocking(move |conn| {
+            conn.execute(
+                "INSERT OR REPLACE INTO config_params (org_id, params, fetched_at)
+                 VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                params![org.to_string(), params.to_string()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The config params last read back from Zoho for `org`, if any.
+    pub async fn config_params(&self, org: OrgId) -> Result<Option<serde_json::Value>, DbError> {
+        let text: Option<String> = self
+            .blocking(move |conn| {
+                Ok(conn
+                    .query_row(
+                        "SELECT params FROM config_params WHERE org_id = ?1",
+                        [org.to_string()],
+                        |row| row.get(0),
+                    )
+                    .optional()?)
+            })
+            .await?;
+        // Written by `store_config_params` from a JSON value: always JSON.
+        Ok(text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t))))
     }
 
     /// How many callbacks are stored, over all orgs.

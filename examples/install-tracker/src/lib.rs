@@ -44,9 +44,24 @@ pub fn handlers() -> callback_actix::callback_core::HandlerList {
     ]
 }
 
-/// The callback routes, signed with `secret`, recording into `db`.
+/// The callback routes, signed with `secret`, recording into `db`; nothing
+/// calls Zoho back.
 pub fn callback_routes(secret: Secret, db: Db) -> Result<CallbackRoutes, BuildError> {
-    Callbacks::new(handlers()).secret(secret).state(db).build()
+    callback_routes_with_invoke(secret, db, None)
+}
+
+/// The callback routes, with `invoke` (if any) reading config params back
+/// from Zoho on `onConfigParamAdd`.
+pub fn callback_routes_with_invoke(
+    secret: Secret,
+    db: Db,
+    invoke: Option<callback_invoke::InvokeClient>,
+) -> Result<CallbackRoutes, BuildError> {
+    Callbacks::new(handlers())
+        .secret(secret)
+        .state(db)
+        .state(invoke)
+        .build()
 }
 
 /// Mounts the callbacks and the read API.

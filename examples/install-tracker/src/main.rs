@@ -2,7 +2,7 @@
 
 use actix_web::{App, HttpServer};
 use install_tracker::config::Settings;
-use install_tracker::{Db, app_config, callback_routes};
+use install_tracker::{Db, app_config, callback_routes_with_invoke};
 use std::process::ExitCode;
 
 #[actix_web::main]
@@ -20,7 +20,8 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let settings = Settings::from_env()?;
     let db = Db::open(&settings.database_path)?;
-    let routes = callback_routes(settings.secret, db.clone())?;
+    let invoke_url = settings.invoke.as_ref().map(|c| c.invoke_url().to_owned());
+    let routes = callback_routes_with_invoke(settings.secret, db.clone(), settings.invoke)?;
 
     let server = HttpServer::new({
         let (routes, db) = (routes.clone(), db.clone());
@@ -35,6 +36,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(settings.bind_addr);
     println!("install-tracker listening on http://{addr}");
     println!("database: {}", absolute(&settings.database_path));
+    if let Some(url) = invoke_url {
+        println!("config params are read back from Zoho through {url}");
+    }
     println!("callbacks:");
     for handler in routes.router().handlers().iter() {
         let info = handler.info();

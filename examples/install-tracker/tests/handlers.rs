@@ -30,12 +30,16 @@ async fn each_event_changes_the_state_it_means() {
     tpa_authorised(callback(Event::TpaAuthorise, org), State(db.clone()))
         .await
         .unwrap();
-    config_param_added(callback(Event::ConfigParamAdd, org), State(db.clone()))
+    for _ in 0..2 {
+        let no_invoke = State(None); // ZOHO_INVOKE_BASE_URL unset
+        config_param_added(
+            callback(Event::ConfigParamAdd, org),
+            State(db.clone()),
+            no_invoke,
+        )
         .await
         .unwrap();
-    config_param_added(callback(Event::ConfigParamAdd, org), State(db.clone()))
-        .await
-        .unwrap();
+    }
     config_param_deleted(callback(Event::ConfigParamDelete, org), State(db.clone()))
         .await
         .unwrap();

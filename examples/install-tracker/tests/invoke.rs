@@ -1,0 +1,113 @@
+//! Calling Zoho back: with `ZOHO_INVOKE_BASE_URL`, `onConfigParamAdd` reads
+//! the installation's config params through the Invoke API (here a fake on
+//! 127.0.0.1 that checks every `HASH`) and stores them; without it, nothing
+//! calls out.
+
+#[path = "../../../callback-invoke/tests/support/fake_zoho.rs"]
+mod fake_zoho;
+
+use actix_web::App;
+use actix_web::test as actix_test;
+use callback_actix::prelude::*;
+use callback_actix::test::request;
+use fake_zoho::{FakeZoho, Reply};
+use install_tracker::config::{SettingsError, invoke_client};
+use install_tracker::handlers::CONFIG_PARAMS_PATH;
+use install_tracker::{Db, app_config, callback_routes, callback_routes_with_invoke};
+use serde_json::json;
+
+const SECRET: &str = "install-tracker-invoke-secret";
+const CONTEXT: &str = "sc-install-tracker-5c0e91";
+const ORG: u64 = 387238;
+
+fn secret() -> Secret {
+    Secret::new(SECRET).unwrap()
+}
+
+/// A temporary database and the routes, calling Zoho back at
+/// `invoke_base_url` if given (as `ZOHO_INVOKE_BASE_URL` would).
+fn tracker(invoke_base_url: Option<&str>) -> (tempfile::TempDir, Db, CallbackRoutes) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("t.db")).unwrap();
+    let routes = match invoke_client(&secret(), invoke_base_url).unwrap() {
+        Some(zoho) => callback_routes_with_invoke(secret(), db.clone(), Some(zoho)),
+        None => callback_routes(secret(), db.clone()),
+    };
+    (dir, db, routes.unwrap())
+}
+
+fn config_added() -> TestCallback {
+    TestCallback::new(Event::ConfigParamAdd, &secret())
+        .org_id(ORG)
+        .security_context(CONTEXT)
+}
+
+#[actix_web::test]
+async fn config_params_are_read_back_through_invoke_and_stored() {
+    let fake = FakeZoho::start(SECRET);
+    let params = json!({"data": [{"name": "jira_domain", "value": "example.atlassian.net"}]});
+    fake.then(Reply::Target(200, params.clone()));
+    let (_dir, db, routes) = tracker(Some(&fake.url()));
+    let app = actix_test::init_service(App::new().configure(app_config(&routes, &db))).await;
+
+    let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
+    assert_eq!(resp.status(), 200);
+
+    let received = fake.received();
+    let [call] = &received[..] else {
+        panic!("one Invoke call expected, got {received:?}")
+    };
+    assert!(call.hash_ok);
+    assert_eq!(call.org_id.as_deref(), Some("387238"));
+    assert_eq!(call.field("securityContext"), Some(CONTEXT));
+    assert_eq!(call.field("requestType"), Some("GET"));
+    assert_eq!(
+        call.field("requestURL"),
+        Some(format!("{}{CONFIG_PARAMS_PATH}", fake.url()).as_str())
+    );
+    assert_eq!(
+        db.config_params(OrgId::new(ORG)).await.unwrap(),
+        Some(params)
+    );
+    let state = db.org(OrgId::new(ORG)).await.unwrap().unwrap();
+    assert_eq!(state.config_param_adds, 1);
+}
+
+#[actix_web::test]
+async fn without_an_invoke_base_url_nothing_calls_out() {
+    assert!(invoke_client(&secret(), None).unwrap().is_none());
+    let fake = FakeZoho::start(SECRET); // listening, to catch any call
+    let (_dir, db, routes) = tracker(None);
+    let app = actix_test::init_service(App::new().configure(app_config(&routes, &db))).await;
+
+    let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(fake.calls(), 0);
+    assert_eq!(db.config_params(OrgId::new(ORG)).await.unwrap(), None);
+    let state = db.org(OrgId::new(ORG)).await.unwrap().unwrap();
+    assert_eq!(state.config_param_adds, 1);
+}
+
+#[actix_web::test]
+async fn a_refused_invoke_call_fails_the_callback_but_it_is_still_recorded() {
+    let fake = FakeZoho::start("not the extension's secret"); // every HASH is wrong
+    let (_dir, db, routes) = tracker(Some(&fake.url()));
+    let app = actix_test::init_service(App::new().configure(app_config(&routes, &db))).await;
+
+    let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
+    assert_eq!(resp.status(), 500);
+    assert!(!fake.received()[0].hash_ok);
+    assert_eq!(db.config_params(OrgId::new(ORG)).await.unwrap(), None);
+    let state = db.org(OrgId::new(ORG)).await.unwrap().unwrap();
+    assert_eq!(state.config_param_adds, 1);
+}
+
+#[test]
+fn a_bad_invoke_base_url_is_an_exact_settings_error() {
+    let err = invoke_client(&secret(), Some("desk.zoho.eu")).unwrap_err();
+    assert!(matches!(err, SettingsError::Invoke(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "ZOHO_INVOKE_BASE_URL: invalid Invoke base URL \"desk.zoho.eu\": relative URL without a base"
+    );
+}
