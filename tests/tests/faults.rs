@@ -1,0 +1,124 @@
+//! Handler faults beyond `over_http.rs` (which proves each failure gets its
+//! status and the next request, on a new connection, succeeds): the same
+//! keep-alive connection goes on serving after each fault; many faults at
+//! once, alongside valid callbacks, disturb none of them; a handler that
+//! hangs is cut at the deadline, not when it would have finished; and
+//! neither a panic's message nor a handler's error is ever sent.
+
+use callback_actix::prelude::*;
+use callback_tests::fixture::{
+    Case, Expect, HANDLER_ERROR_MESSAGE, Response, TIMEOUT, cases, snapshot,
+};
+use callback_tests::{RawReply, TestServer, read_reply, wire_bytes};
+use futures_util::future::join_all;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// What the fixture's panicking handler panics with.
+const PANIC_MESSAGE: &str = "the fixture handler panics on purpose";
+
+/// How long the fixture's hanging handler would sleep if not cut off.
+const HANG: Duration = Duration::from_secs(10);
+
+/// The status, JSON body and code `case` expects, and nothing of the
+/// handler's failure in the body; not the handler counts.
+fn check_answer(case: &Case, response: &Response) {
+    let name = case.name;
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.body).unwrap_or_else(|e| panic!("{name}: not JSON ({e})"));
+    match case.expect {
+        Expect::Handled(event) => {
+            assert_eq!(response.status, 200, "{name}: {body}");
+            assert_eq!(body["event"], event.wire_name(), "{name}");
+        }
+        Expect::Rejected(status, code) | Expect::Failed(status, code) => {
+            assert_eq!(response.status, status, "{name}: {body}");
+            assert_eq!(body["error"], code, "{name}");
+        }
+    }
+    let text = body.to_string();
+    assert!(!text.contains(PANIC_MESSAGE), "{name}: {text}");
+    assert!(!text.contains(HANDLER_ERROR_MESSAGE), "{name}: {text}");
+}
+
+#[test]
+fn one_keep_alive_connection_serves_on_after_each_fault() {
+    let (server, calls) = TestServer::fixture();
+    let mut stream = TcpStream::connect(server.addr()).expect("connect");
+    stream
+        .set_read_timeout(Some(callback_tests::PATIENCE))
+        .expect("a timeout");
+    let mut sequence = Vec::new();
+    for failure in cases::failures() {
+        sequence.push(failure);
+        sequence.push(cases::handled(Event::Install));
+    }
+    for case in &sequence {
+        let before = snapshot(&calls);
+        stream
+            .write_all(&wire_bytes(&case.request))
+            .expect("the connection is still open");
+        match read_reply(&mut stream) {
+            RawReply::Response(response) => {
+                case.check(&response, &before, &calls);
+                check_answer(case, &response);
+            }
+            RawReply::Closed => panic!("{}: the connection was closed", case.name),
+        }
+    }
+    assert_eq!(calls.of(Event::Install), sequence.len());
+}
+
+#[tokio::test]
+async fn many_faults_at_once_disturb_no_valid_callback_and_hangs_end_at_the_deadline() {
+    let (server, calls) = TestServer::fixture();
+    const EACH: usize = 16;
+    let mut batch: Vec<Case> = Vec::new();
+    for _ in 0..EACH {
+        batch.extend(cases::failures());
+        batch.push(cases::handled(Event::Uninstall));
+        batch.push(cases::handled(Event::Update));
+    }
+    let started = Instant::now();
+    let responses = join_all(batch.iter().map(|case| server.send(&case.request))).await;
+    let elapsed = started.elapsed();
+
+    let mut statuses = BTreeMap::<u16, usize>::new();
+    for (case, response) in batch.iter().zip(&responses) {
+        // Handler counts are checked as totals below: concurrent calls
+        // interleave, so no per-request snapshot can attribute them.
+        check_answer(case, response);
+        *statuses.entry(response.status).or_default() += 1;
+    }
+    assert_eq!(statuses[&200], 2 * EACH);
+    assert_eq!(statuses[&500], 2 * EACH); // an error and a panic each
+    assert_eq!(statuses[&503], EACH);
+    // Every handler ran once: 3 faulty onInstall and 2 valid per round.
+    assert_eq!(calls.of(Event::Install), 3 * EACH);
+    assert_eq!(calls.of(Event::Uninstall), EACH);
+    assert_eq!(calls.of(Event::Update), EACH);
+    // Sixteen handlers that would each hang for 10 s, on one worker, were
+    // all answered at the 50 ms deadline.
+    assert!(
+        elapsed < HANG / 2,
+        "the batch took {elapsed:?}: hung handlers were waited for"
+    );
+}
+
+#[tokio::test]
+async fn a_hanging_handler_is_answered_at_its_deadline() {
+    let (server, calls) = TestServer::fixture();
+    let case = cases::handler_timeout();
+    let before = snapshot(&calls);
+    let started = Instant::now();
+    let response = server.send(&case.request).await;
+    let elapsed = started.elapsed();
+    case.check(&response, &before, &calls);
+    assert!(
+        elapsed >= TIMEOUT,
+        "answered before the deadline: {elapsed:?}"
+    );
+    assert!(elapsed < HANG / 4, "answered after {elapsed:?}");
+}
