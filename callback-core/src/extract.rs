@@ -35,7 +35,8 @@ impl<'a> CallContext<'a> {
 ///
 /// Provided: [`Callback`], [`Payload`], [`Event`], [`OrgId`],
 /// [`SecurityContext`] (refused with `400 invalid_payload` when the payload
-/// has none), `Option<SecurityContext>`, [`Extra`] and [`State<T>`].
+/// has none), [`Extra`], [`State<T>`], and `Option<T>` of any of them
+/// (`None` instead of a refusal).
 /// Implement it for your own types to extract them the same way.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a callback handler argument",
@@ -90,9 +91,12 @@ impl FromCallback for SecurityContext {
     }
 }
 
-impl FromCallback for Option<SecurityContext> {
+/// An optional argument: `Some` when `T` can be extracted, `None` when it
+/// cannot (a payload without `securityContext`, state that was not
+/// provided). It never refuses the callback, and needs no state at mount time.
+impl<T: FromCallback> FromCallback for Option<T> {
     fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(cx.callback.security_context().cloned())
+        Ok(T::from_callback(cx).ok())
     }
 }
 

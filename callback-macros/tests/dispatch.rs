@@ -184,3 +184,45 @@ async fn annotated_functions_stay_callable() {
     .unwrap();
     assert_eq!(seen.take(), ["onInstall 5", "onUninstall 6"]);
 }
+
+/// State nobody provides.
+#[derive(Clone)]
+struct NeverProvided;
+
+#[on_update]
+async fn optional_arguments(
+    state: Option<State<NeverProvided>>,
+    ctx: Option<SecurityContext>,
+    seen: State<Seen>,
+) {
+    seen.push(format!(
+        "state={} ctx={}",
+        state.is_some(),
+        ctx.map_or("none".to_owned(), |c| c.expose().to_owned())
+    ));
+}
+
+#[tokio::test]
+async fn an_optional_argument_is_none_instead_of_a_refusal() {
+    let seen = Seen::default();
+    // Mounting does not require the optional state.
+    let router = Router::builder(callbacks![optional_arguments])
+        .secret(secret())
+        .state(seen.clone())
+        .build()
+        .unwrap();
+    let with_ctx = send(&router, TestCallback::new(Event::Update, &secret())).await;
+    let without = send(
+        &router,
+        TestCallback::new(Event::Update, &secret()).without_security_context(),
+    )
+    .await;
+    assert_eq!((with_ctx.status(), without.status()), (200, 200));
+    assert_eq!(
+        seen.take(),
+        [
+            format!("state=false ctx={TEST_SECURITY_CONTEXT}"),
+            "state=false ctx=none".to_owned()
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 
 use crate::db::Db;
 use callback_actix::prelude::*;
-use callback_invoke::InvokeClient;
+use callback_invoke::Invoke;
 
 /// The Desk API that lists an installation's config params, read back
 /// through Zoho's Invoke API on `onConfigParamAdd`.
@@ -42,26 +42,19 @@ pub async fn updated(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
 
 /// The customer added configuration params. With an Invoke client (set
 /// `ZOHO_INVOKE_BASE_URL`), they are then read back through Zoho with the
-/// callback's security context and stored; without one, nothing calls out.
-///
-/// The client is `State<Option<…>>` rather than the `Invoke` extractor,
-/// which would make it required.
+/// callback's security context and stored; without one (or without a
+/// security context in the payload), `zoho` is `None` and nothing calls out.
 #[on_config_param_add]
 pub async fn config_param_added(
     cb: Callback,
     db: State<Db>,
-    zoho: State<Option<InvokeClient>>,
+    zoho: Option<Invoke>,
 ) -> Result<(), HandlerError> {
     let org = cb.org_id();
-    let zoho = zoho.0.as_ref().map(|client| client.for_callback(&cb));
     db.record(cb).await?;
-    match zoho {
-        None => {}
-        Some(None) => tracing::warn!(%org, "no securityContext: config params not read back"),
-        Some(Some(zoho)) => {
-            let params = zoho.desk_get(CONFIG_PARAMS_PATH).send().await?.into_body();
-            db.store_config_params(org, params).await?;
-        }
+    if let Some(zoho) = zoho {
+        let params = zoho.desk_get(CONFIG_PARAMS_PATH).send().await?.into_body();
+        db.store_config_params(org, params).await?;
     }
     Ok(())
 }

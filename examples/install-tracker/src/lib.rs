@@ -57,11 +57,12 @@ pub fn callback_routes_with_invoke(
     db: Db,
     invoke: Option<callback_invoke::InvokeClient>,
 ) -> Result<CallbackRoutes, BuildError> {
-    Callbacks::new(handlers())
-        .secret(secret)
-        .state(db)
-        .state(invoke)
-        .build()
+    let callbacks = Callbacks::new(handlers()).secret(secret).state(db);
+    match invoke {
+        Some(client) => callbacks.state(client),
+        None => callbacks,
+    }
+    .build()
 }
 
 /// Mounts the callbacks and the read API.
