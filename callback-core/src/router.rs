@@ -225,6 +225,12 @@ fn signature_rejection(err: SignatureError) -> Rejection {
 
 /// `application/json`, with any parameters (such as `charset`).
 fn is_json(content_type: Option<&[u8]>) -> bool {
+    // The common case without `mime`, whose parse always allocates (it
+    // lowercases into a `String`): the same answer, as `mime` compares the
+    // lowercased essence.
+    if content_type.is_some_and(|raw| raw.eq_ignore_ascii_case(b"application/json")) {
+        return true;
+    }
     content_type
         .and_then(|raw| std::str::from_utf8(raw).ok())
         .and_then(|s| s.parse::<mime::Mime>().ok())
