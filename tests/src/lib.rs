@@ -11,8 +11,10 @@ use callback_actix::CallbackRoutes;
 use fixture::{Calls, Case, Framing, Request, Response, snapshot};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use tracing_subscriber::fmt::MakeWriter;
 
 /// How long actix waits for a request head before answering `408`: short,
 /// so that tests of stalled clients are fast.
@@ -135,6 +137,107 @@ impl Drop for TestServer {
         drop(self.handle.stop(false));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+    }
+}
+
+/// Everything a `tracing` subscriber writes, kept in memory so that a test
+/// can search it: pass it to `tracing_subscriber::fmt().with_writer(..)`.
+#[derive(Clone, Debug, Default)]
+pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
+    }
+}
+
+impl Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("not poisoned").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl MakeWriter<'_> for LogCapture {
+    type Writer = LogCapture;
+
+    fn make_writer(&self) -> LogCapture {
+        self.clone()
+    }
+}
+
+/// What must never be printed (in a log, a `Debug` output, an error message
+/// or a response): the fixture's secrets, its security context, and the MAC
+/// of each body a test sent under each secret the server holds, in either
+/// case. Any run of [`Forbidden::WINDOW`] characters of one of them counts,
+/// so a truncated copy is caught too.
+#[derive(Clone, Debug)]
+pub struct Forbidden {
+    /// Each window, and what it is a piece of.
+    windows: std::collections::HashMap<String, &'static str>,
+}
+
+impl Forbidden {
+    /// How many consecutive characters of a secret make a leak.
+    pub const WINDOW: usize = 12;
+
+    /// The secrets and the security context, and the MACs of every body of
+    /// `cases`.
+    pub fn for_cases(cases: &[Case]) -> Self {
+        let mut forbidden = Forbidden {
+            windows: Default::default(),
+        };
+        for (what, value) in [
+            ("the secret", fixture::SECRET),
+            ("the old secret", fixture::OLD_SECRET),
+            ("the foreign secret", fixture::FOREIGN_SECRET),
+            ("the security context", fixture::SECURITY_CONTEXT),
+        ] {
+            forbidden.add(what, value);
+        }
+        for mac in fixture::expected_macs(cases) {
+            forbidden.add("an expected MAC", &mac);
+            forbidden.add("an expected MAC", &mac.to_ascii_uppercase());
+        }
+        forbidden
+    }
+
+    /// Also the MACs of `body` under each secret the server holds.
+    pub fn with_body(mut self, body: &[u8]) -> Self {
+        for secret in [fixture::secret(), fixture::old_secret()] {
+            let mac = callback_core::Signer::new(&secret).sign(body);
+            self.add("an expected MAC", &mac.to_ascii_uppercase());
+            self.add("an expected MAC", &mac);
+        }
+        self
+    }
+
+    fn add(&mut self, what: &'static str, value: &str) {
+        let chars: Vec<char> = value.chars().collect();
+        for window in chars.windows(Self::WINDOW.min(chars.len())) {
+            self.windows.insert(window.iter().collect(), what);
+        }
+    }
+
+    /// The first piece of a secret in `text`, and what it is a piece of.
+    pub fn find(&self, text: &str) -> Option<(&'static str, String)> {
+        let chars: Vec<char> = text.chars().collect();
+        chars.windows(Self::WINDOW).find_map(|window| {
+            let window: String = window.iter().collect();
+            self.windows.get(&window).map(|&what| (what, window))
+        })
+    }
+
+    /// Panics, naming `context`, if `text` holds any piece of a secret.
+    pub fn assert_absent(&self, context: &str, text: &str) {
+        if let Some((what, piece)) = self.find(text) {
+            panic!("{context}: {what} ({piece:?}) is in:\n{text}");
         }
     }
 }

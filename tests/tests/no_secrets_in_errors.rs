@@ -1,0 +1,462 @@
+//! Every public error type reachable from outside (`SignatureError`,
+//! `PayloadError`, `Rejection`, `BuildError`, `SecretError`, `MergeError`,
+//! `ListenerError`), produced on every path that can be driven with a secret
+//! or a security context in play, has its `Display` and `Debug` searched for
+//! the secrets, the expected MACs and the security context: no run of 12
+//! characters of any of them appears. So do the `Debug` outputs of the
+//! types that hold them (`Secret`, `Verifier`, `Router`, `Callbacks`,
+//! `CallbackRoutes`, `Payload`, `Callback`), every response body of the
+//! contract table, and everything logged while the router refuses bodies
+//! that carry the security context in the wrong place.
+//!
+//! An empty or whitespace-only secret is refused, with a message that says
+//! so, by `Secret::new`, `Secret::from_env` and `Secret::from_manifest_str`.
+
+use callback_actix::Callbacks;
+use callback_actix::prelude::*;
+use callback_core::manifest::{CallbackListener, MergeError, Registration, merge_listener};
+use callback_core::payload::PayloadErrorKind;
+use callback_core::{
+    BuildError, CallbackRequest, HandlerList, Outcome, Router, SecretError, SignatureError,
+    SignatureHeader, Signer, StaticHandler, Verifier,
+};
+use callback_tests::fixture::{
+    self, Calls, Framing, OLD_SECRET, Request, SECRET, SECURITY_CONTEXT, callback, cases,
+    old_secret, secret,
+};
+use callback_tests::{Forbidden, LogCapture, TestServer};
+use std::fmt::Debug;
+use std::process::Command;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// Asserts that neither the `Display` nor the `Debug` of `error` holds a
+/// piece of a secret, and returns the `Display` for further checks.
+fn clean<E: std::fmt::Display + Debug>(forbidden: &Forbidden, error: &E) -> String {
+    let display = error.to_string();
+    forbidden.assert_absent("Display", &display);
+    forbidden.assert_absent("Debug", &format!("{error:?}"));
+    forbidden.assert_absent("alternate Debug", &format!("{error:#?}"));
+    display
+}
+
+/// Bodies that carry the security context where it does not belong, or
+/// break right around it: each is a payload error, never a callback.
+fn bodies_around_the_security_context() -> Vec<(String, &'static str)> {
+    let sc = SECURITY_CONTEXT;
+    let start = r#"{"event":"onInstall","orgId":387238,"securityContext":"#;
+    vec![
+        (
+            format!(r#"{start}"{sc}","securityContext":"{sc}"}}"#),
+            "invalid_payload",
+        ),
+        (
+            format!(r#"{{"event":"onInstall","securityContext":"{sc}"}}"#),
+            "invalid_payload",
+        ),
+        (format!(r#"{start}["{sc}"]}}"#), "invalid_payload"),
+        (format!(r#"{start}{{"value":"{sc}"}}}}"#), "invalid_payload"),
+        (format!(r#"{start}{}}}"#, 7), "invalid_payload"),
+        (
+            format!(r#"{start}"{sc}","orgId":"{sc}"}}"#),
+            "invalid_payload",
+        ),
+        (
+            format!(r#"{{"event":"onInstall","orgId":-1,"securityContext":"{sc}"}}"#),
+            "invalid_payload",
+        ),
+        (
+            format!(r#"{{"x":"{sc}","x":"{sc}","event":"onInstall","orgId":1}}"#),
+            "invalid_payload",
+        ),
+        (format!(r#"{start}"{sc}""#), "invalid_json"),
+        (format!(r#"{start}"{sc}"#), "invalid_json"),
+        (format!(r#"{start}"{sc}",}}"#), "invalid_json"),
+        (format!(r#"{start}"{sc}" "x"}}"#), "invalid_json"),
+        (format!(r#"{start}"{sc}\q"}}"#), "invalid_json"),
+        (format!("{start}\"{sc}\u{1}\"}}"), "invalid_json"),
+        (format!(r#"{start}{sc}}}"#), "invalid_json"),
+        (format!(r#"{start}"{sc}","x":tru}}"#), "invalid_json"),
+        (format!(r#"{{"event":"{sc}","orgId":1}}"#), "unknown_event"),
+    ]
+}
+
+#[test]
+fn the_search_finds_a_secret_or_a_mac_cut_to_12_characters() {
+    let body = b"{}";
+    let forbidden = Forbidden::for_cases(&[]).with_body(body);
+    let mac = Signer::new(&old_secret()).sign(body).to_ascii_uppercase();
+    for leak in [
+        &SECRET[3..15],
+        &OLD_SECRET[10..22],
+        &SECURITY_CONTEXT[20..32],
+        &mac[40..52],
+    ] {
+        let text = format!("error: {leak}!");
+        assert_eq!(
+            forbidden.find(&text).map(|(_, piece)| piece).as_deref(),
+            Some(leak)
+        );
+    }
+    forbidden.assert_absent("test", &SECRET[..11]);
+}
+
+#[test]
+fn every_signature_error_is_clean() {
+    let body = callback(Event::Install).build().body;
+    let forbidden = Forbidden::for_cases(&[]).with_body(&body);
+    let verifier = Verifier::with_secrets([secret(), old_secret()]).expect("two secrets");
+    let right = Signer::new(&secret()).sign(&body);
+    let mut not_hex = right.clone().into_bytes();
+    not_hex[5] = b'g';
+    let foreign = Signer::new(&Secret::new(fixture::FOREIGN_SECRET).unwrap()).sign(&body);
+    let headers: Vec<SignatureHeader<'_>> = vec![
+        SignatureHeader::Absent,
+        SignatureHeader::Repeated,
+        SignatureHeader::One(b""),
+        SignatureHeader::One(&right.as_bytes()[..63]),
+        SignatureHeader::One(&right.as_bytes()[1..]),
+        SignatureHeader::One(&not_hex),
+        SignatureHeader::One(foreign.as_bytes()),
+        SignatureHeader::One(b"\xff\xfe"),
+    ];
+    let mut seen = Vec::new();
+    for header in headers {
+        // The received value holds most of the expected MAC in some of
+        // these: the error must quote neither.
+        let err: SignatureError = verifier.verify(header, &body).unwrap_err();
+        clean(&forbidden, &err);
+        seen.push(err.code());
+    }
+    for code in [
+        "missing_signature",
+        "repeated_signature",
+        "empty_signature",
+        "malformed_signature",
+        "signature_mismatch",
+    ] {
+        assert!(seen.contains(&code), "{code} was not reached");
+    }
+    forbidden.assert_absent("Verifier", &format!("{verifier:?}"));
+    let verified = verifier.verify(right.as_str().into(), &body).unwrap();
+    forbidden.assert_absent("Verified", &format!("{verified:?}"));
+    let payload = verified.parse().unwrap();
+    clean(
+        &forbidden,
+        &payload.security_context().expect("sent").clone(),
+    );
+    forbidden.assert_absent("Payload", &format!("{payload:?}"));
+    let callback = Callback::new(payload, verified.secret_index());
+    forbidden.assert_absent("Callback", &format!("{callback:?} {callback:#?}"));
+}
+
+#[test]
+fn every_payload_error_about_the_security_context_is_clean() {
+    let verifier = Verifier::new(secret());
+    for (body, code) in bodies_around_the_security_context() {
+        let hash = Signer::new(&secret()).sign(body.as_bytes());
+        let verified = verifier
+            .verify(hash.as_str().into(), body.as_bytes())
+            .unwrap();
+        let err = verified.parse().expect_err(&body);
+        let forbidden = Forbidden::for_cases(&[]).with_body(body.as_bytes());
+        // An unknown event is quoted (bounded): here it is the context
+        // itself, sent as the event, so only the other secrets count.
+        if code == "unknown_event" {
+            assert!(err.to_string().contains("unknown event"), "{err}");
+            continue;
+        }
+        let display = clean(&forbidden, &err);
+        let kind = match err.kind() {
+            PayloadErrorKind::Syntax => "invalid_json",
+            PayloadErrorKind::UnknownEvent => "unknown_event",
+            _ => "invalid_payload",
+        };
+        assert_eq!(kind, code, "{body}: {display}");
+    }
+}
+
+/// What the adapter would hand the router for `request`.
+async fn dispatch(router: &Router, request: &Request) -> Outcome {
+    let headers = |name: &'static str| {
+        request
+            .headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_bytes())
+    };
+    let hashes: Vec<&[u8]> = headers("HASH").collect();
+    let signature = match hashes.as_slice() {
+        [] => SignatureHeader::Absent,
+        [one] => SignatureHeader::One(one),
+        _ => SignatureHeader::Repeated,
+    };
+    let request = CallbackRequest {
+        path: &request.path,
+        signature,
+        content_type: headers("Content-Type").next(),
+        body: &request.body,
+    };
+    router
+        .dispatch_with_timer(request, tokio::time::sleep)
+        .await
+}
+
+#[tokio::test]
+async fn every_rejection_from_the_router_is_clean_and_so_is_its_log() {
+    let capture = LogCapture::default();
+    let _guard = tracing_subscriber::fmt()
+        .with_writer(capture.clone())
+        .with_max_level(LevelFilter::TRACE)
+        .finish()
+        .set_default();
+    let calls = Calls::default();
+    let routes = fixture::routes(&calls);
+    let router: &Router = routes.router();
+
+    let table: Vec<fixture::Case> = cases::all()
+        .into_iter()
+        .filter(|c| c.request.method == "POST" && c.request.framing == Framing::Length)
+        .collect();
+    let mut forbidden = Forbidden::for_cases(&table);
+    let mut requests: Vec<Request> = table.into_iter().map(|case| case.request).collect();
+    for (body, _) in bodies_around_the_security_context() {
+        if body.contains(r#""event":"sc-"#) {
+            continue; // the context as an event name is quoted; see above
+        }
+        forbidden = forbidden.with_body(body.as_bytes());
+        requests.push(Request::from_callback(&callback(Event::Install).body(body)));
+    }
+
+    let mut codes = Vec::new();
+    for request in &requests {
+        let outcome = dispatch(router, request).await;
+        forbidden.assert_absent("Outcome", &format!("{outcome:?} {}", outcome.body()));
+        if let Outcome::Rejected(rejection) = &outcome {
+            clean(&forbidden, rejection);
+            forbidden.assert_absent("detail", rejection.detail().unwrap_or_default());
+            codes.push(rejection.code());
+        }
+    }
+    for code in [
+        "missing_signature",
+        "signature_mismatch",
+        "unsupported_media_type",
+        "invalid_json",
+        "invalid_payload",
+        "unknown_event",
+        "event_not_handled",
+        "handler_error",
+        "handler_panicked",
+        "handler_timeout",
+    ] {
+        assert!(codes.contains(&code), "{code} was not reached");
+    }
+    let log = capture.text();
+    assert!(
+        log.contains("invalid_payload"),
+        "the log was captured: {log}"
+    );
+    forbidden.assert_absent("the log", &log);
+}
+
+#[tokio::test]
+async fn every_response_of_the_contract_table_is_clean() {
+    let (server, calls) = TestServer::fixture();
+    let all = cases::all();
+    let forbidden = Forbidden::for_cases(&all);
+    for case in &all {
+        let response = server.send(&case.request).await;
+        forbidden.assert_absent(case.name, &String::from_utf8_lossy(&response.body));
+    }
+    assert!(calls.total() > 0);
+}
+
+// Two handlers for one event, which `callbacks![]` refuses at compile time:
+// `HandlerList::new` is how a build error for it is reached.
+#[on_install]
+async fn first_install() {}
+
+#[on_install]
+async fn second_install() {}
+
+#[on_update]
+async fn needs_state(_: State<Calls>) {}
+
+#[test]
+fn every_build_error_and_every_configured_value_is_clean() {
+    let forbidden = Forbidden::for_cases(&[]);
+    let both = || [secret(), old_secret()];
+
+    let no_secret = Router::builder(callbacks![first_install])
+        .build()
+        .unwrap_err();
+    assert_eq!(no_secret, BuildError::NoSecret);
+    clean(&forbidden, &no_secret);
+
+    let twice = HandlerList::new(&[
+        <first_install as StaticHandler>::HANDLER,
+        <second_install as StaticHandler>::HANDLER,
+    ]);
+    let builder = Router::builder(twice).secrets(both());
+    forbidden.assert_absent("RouterBuilder", &format!("{builder:?}"));
+    let duplicate = builder.build().unwrap_err();
+    assert!(
+        matches!(duplicate, BuildError::Handlers(_)),
+        "{duplicate:?}"
+    );
+    clean(&forbidden, &duplicate);
+
+    let callbacks = Callbacks::new(callbacks![needs_state]).secrets(both());
+    forbidden.assert_absent("Callbacks", &format!("{callbacks:?}"));
+    let missing = callbacks.build().unwrap_err();
+    assert!(
+        matches!(missing, BuildError::MissingState { .. }),
+        "{missing:?}"
+    );
+    clean(&forbidden, &missing);
+
+    let routes = fixture::routes(&Calls::default());
+    forbidden.assert_absent("CallbackRoutes", &format!("{routes:?} {routes:#?}"));
+    forbidden.assert_absent("Router", &format!("{:?}", routes.router()));
+    forbidden.assert_absent("Secret", &format!("{:?} {:?}", secret(), old_secret()));
+}
+
+/// A manifest holding the secret, broken right after (or inside) it.
+fn broken_manifests_holding_the_secret() -> Vec<String> {
+    vec![
+        format!(r#"{{"secret":"{SECRET}" "x"}}"#),
+        format!(r#"{{"secret":"{SECRET}"#),
+        format!(r#"{{"secret":{SECRET}}}"#),
+        format!(r#"{{"secret":"{SECRET}\q"}}"#),
+        format!("{{\"secret\":\"{SECRET}\u{1}\"}}"),
+        format!(r#"{{"secret":"{SECRET}",}}"#),
+    ]
+}
+
+#[test]
+fn every_listener_and_merge_error_is_clean() {
+    let forbidden = Forbidden::for_cases(&[]);
+    let registration = |event, path: &str, handler: &str| Registration {
+        event,
+        path: path.into(),
+        handler: handler.into(),
+    };
+    let listener_errors = [
+        CallbackListener::new(
+            "https://ext.example.com",
+            [
+                registration(Event::Install, "/a", "a"),
+                registration(Event::Install, "/b", "b"),
+            ],
+        ),
+        CallbackListener::new("ftp://ext.example.com", []),
+        CallbackListener::new(
+            "https://ext.example.com",
+            [registration(Event::Install, "no-slash", "a")],
+        ),
+    ];
+    for result in &listener_errors {
+        clean(&forbidden, result.as_ref().unwrap_err());
+    }
+
+    let listener = CallbackListener::new(
+        "https://ext.example.com",
+        [registration(Event::Install, "/a", "a")],
+    )
+    .unwrap();
+    let mut manifests = broken_manifests_holding_the_secret();
+    manifests.push(format!(r#"["{SECRET}"]"#));
+    manifests.push(format!(
+        r#"{{"secret":"{SECRET}","callbackListener":{{}},"callbackListener":{{}}}}"#
+    ));
+    for manifest in &manifests {
+        let err: MergeError = merge_listener(manifest, &listener).unwrap_err();
+        clean(&forbidden, &err);
+    }
+}
+
+#[test]
+fn every_secret_error_is_clean_and_a_blank_secret_says_it_is_empty() {
+    let forbidden = Forbidden::for_cases(&[]);
+    for blank in ["", " ", "\t", "\n", " \t\r\n ", "\u{3000}"] {
+        let err = Secret::new(blank).unwrap_err();
+        assert_eq!(err, SecretError::Empty, "{blank:?}");
+        assert!(clean(&forbidden, &err).contains("the secret is empty"));
+        let manifest = serde_json::json!({"service": "DESK", "secret": blank}).to_string();
+        let err = Secret::from_manifest_str(&manifest).unwrap_err();
+        assert_eq!(err, SecretError::EmptyInManifest, "{blank:?}");
+        assert!(clean(&forbidden, &err).contains("is empty"));
+    }
+    let mut manifests = broken_manifests_holding_the_secret();
+    manifests.push(format!(r#"{{"secret":["{SECRET}"]}}"#));
+    manifests.push(format!(r#"{{"secret":{{"value":"{SECRET}"}}}}"#));
+    manifests.push(format!(r#"{{"secrets":"{SECRET}"}}"#));
+    for manifest in &manifests {
+        clean(
+            &forbidden,
+            &Secret::from_manifest_str(manifest).unwrap_err(),
+        );
+    }
+    let missing = Secret::from_manifest_file("/nonexistent/plugin-manifest.json").unwrap_err();
+    assert!(matches!(missing, SecretError::ManifestRead { .. }));
+    clean(&forbidden, &missing);
+    let unset = Secret::from_env("CALLBACK_TESTS_SURELY_UNSET_SECRET").unwrap_err();
+    assert!(matches!(unset, SecretError::MissingEnv(_)));
+    clean(&forbidden, &unset);
+}
+
+/// The variable [`secret_from_env_as_the_parent_set_it`] reads.
+const ENV_VAR: &str = "CALLBACK_TESTS_BLANK_SECRET";
+/// What the parent expects the child to find: `empty`, `not_unicode`.
+const ENV_EXPECT: &str = "CALLBACK_TESTS_EXPECT";
+
+/// Run by [`from_env_refuses_a_blank_variable`] in a child process with
+/// the variable set (edition 2024 makes `set_var` unsafe, and unsafe code
+/// is forbidden here); on its own, the variable is unset.
+#[test]
+fn secret_from_env_as_the_parent_set_it() {
+    let err = Secret::from_env(ENV_VAR).unwrap_err();
+    let forbidden = Forbidden::for_cases(&[]);
+    let message = clean(&forbidden, &err);
+    let expected = match std::env::var(ENV_EXPECT).as_deref() {
+        Ok("empty") => SecretError::EmptyEnv(ENV_VAR.into()),
+        Ok("not_unicode") => SecretError::NotUnicodeEnv(ENV_VAR.into()),
+        _ => SecretError::MissingEnv(ENV_VAR.into()),
+    };
+    assert_eq!(err, expected);
+    assert!(message.contains(ENV_VAR), "{message}");
+    if matches!(expected, SecretError::EmptyEnv(_)) {
+        assert!(message.contains("is empty"), "{message}");
+    }
+}
+
+#[test]
+fn from_env_refuses_a_blank_variable() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let cases: Vec<(OsString, &str)> = vec![
+        ("".into(), "empty"),
+        ("   ".into(), "empty"),
+        ("\t \n".into(), "empty"),
+        (OsString::from_vec(b"\xff secret".to_vec()), "not_unicode"),
+    ];
+    for (value, expect) in cases {
+        let output = Command::new(std::env::current_exe().expect("this test binary"))
+            .args([
+                "--exact",
+                "secret_from_env_as_the_parent_set_it",
+                "--test-threads=1",
+            ])
+            .env(ENV_VAR, &value)
+            .env(ENV_EXPECT, expect)
+            .output()
+            .expect("the test binary runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && stdout.contains("1 passed"),
+            "{value:?}: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
