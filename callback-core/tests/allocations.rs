@@ -1,0 +1,68 @@
+//! Heap allocations per successful callback, counted with a counting global
+//! allocator: `Router::dispatch` of the sample callback (verify, parse,
+//! route, call a no-op handler) against the hand-written baseline of
+//! `benches/common` (pre-keyed HMAC, borrowed `serde_json` parse).
+//!
+//! No test harness (`harness = false`): the binary has one thread, so the
+//! count is exact and the same on every run, and the bound of issue 8 is
+//! asserted: at most 2 allocations more than the baseline. Run it alone
+//! with `cargo test -p callback-core --test allocations`.
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use common::{HandWritten, SAMPLE};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use std::alloc::System;
+use std::hint::black_box;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// The most allocations the framework may add to one callback (issue 8).
+const BOUND: usize = 2;
+
+/// Allocations and bytes of one call of `f`, after a warm-up call, checked
+/// to be the same on each of 100 calls.
+fn per_call<R>(mut f: impl FnMut() -> R) -> (usize, usize) {
+    black_box(f());
+    let mut seen = None;
+    for _ in 0..100 {
+        let region = Region::new(GLOBAL);
+        black_box(f());
+        let stats = region.change();
+        let now = (
+            stats.allocations + stats.reallocations,
+            stats.bytes_allocated,
+        );
+        assert!(
+            seen.is_none_or(|s| s == now),
+            "the count varies between calls: {seen:?} then {now:?}"
+        );
+        seen = Some(now);
+    }
+    seen.expect("measured")
+}
+
+fn main() {
+    let router = common::router();
+    let baseline = HandWritten::new();
+    let hash = common::sign(SAMPLE);
+    common::assert_both_accept(&router, &baseline, &hash);
+
+    let (framework, framework_bytes) =
+        per_call(|| common::dispatch(&router, common::request(&hash, SAMPLE)));
+    let (hand, hand_bytes) =
+        per_call(|| baseline.handle(hash.as_bytes(), b"application/json", SAMPLE));
+
+    println!("allocations per successful callback (sample payload, in process):");
+    println!("  framework    {framework} ({framework_bytes} bytes)");
+    println!("  hand-written {hand} ({hand_bytes} bytes)");
+    let extra = framework.saturating_sub(hand);
+    println!("  extra        {extra} (bound {BOUND})");
+    assert!(
+        extra <= BOUND,
+        "the framework allocates {extra} times more than the baseline per callback; the bound is {BOUND}"
+    );
+    println!("test allocations ... ok");
+}
