@@ -1,0 +1,2 @@
+#[on_install(path = "/x")]
+fn f() {
