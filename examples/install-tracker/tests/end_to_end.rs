@@ -3,75 +3,23 @@
 //! `callback` binary, the state read back over HTTP, a tampered callback
 //! that changes nothing, and a restart that keeps the state.
 
+mod common;
+
 use callback_actix::prelude::Event;
-use std::io::{BufRead, BufReader, Read, Write};
+use common::Tracker;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 const ORG: &str = "387238";
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/plugin-manifest.json");
 
-/// A running `install-tracker`, stopped when dropped.
-struct Server {
-    child: Child,
-    base_url: String,
-}
-
-impl Server {
-    /// Starts it on an OS-chosen port and waits for its "listening" line.
-    /// Without `ZOHO_EXTENSION_SECRET` it reads its manifest's `secret`.
-    fn start(database: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_install-tracker"))
-            .env("BIND_ADDR", "127.0.0.1:0")
-            .env("DATABASE_PATH", database)
-            .env_remove("ZOHO_EXTENSION_SECRET")
-            .env_remove("MANIFEST_PATH")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("install-tracker starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base_url = loop {
-            let line = lines
-                .next()
-                .expect("install-tracker printed where it listens before exiting")
-                .expect("readable stdout");
-            if let Some(url) = line.strip_prefix("install-tracker listening on ") {
-                break url.trim().to_owned();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Server { child, base_url }
-    }
-
-    /// Stops it as Ctrl-C or a service manager would (SIGTERM), and waits.
-    fn stop(mut self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().expect("waitable") {
-                assert!(status.success(), "install-tracker exited with {status}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("install-tracker did not stop within 20 s of SIGTERM");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `install-tracker` on a free port with `database`, reading the `secret`
+/// of its manifest.
+fn start(database: &Path) -> Tracker {
+    Tracker::spawn(Tracker::command(database))
 }
 
 /// The `callback` binary of the workspace, built if this test runs alone.
@@ -128,7 +76,7 @@ fn get(base_url: &str, path: &str) -> (u16, serde_json::Value) {
 fn every_event_from_the_cli_is_recorded_forgeries_are_not_and_state_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("install-tracker.db");
-    let server = Server::start(&database);
+    let server = start(&database);
 
     // Zoho's side: every event the manifest lists, in lifecycle order.
     let sent = callback(&[
@@ -182,7 +130,7 @@ fn every_event_from_the_cli_is_recorded_forgeries_are_not_and_state_survives_a_r
 
     // Stopped and started again on the same database: nothing is lost.
     server.stop();
-    let restarted = Server::start(&database);
+    let restarted = start(&database);
     let (status, after_restart) = get(&restarted.base_url, &format!("/orgs/{ORG}"));
     assert_eq!(status, 200);
     assert_eq!(after_restart, state);
