@@ -460,3 +460,16 @@ fn from_env_refuses_a_blank_variable() {
         );
     }
 }
+
+/// Two top-level `"secret"` keys: JSON readers disagree on which counts
+/// (serde_json keeps the last, others the first), so the server could
+/// verify with another secret than the platform signs with. The manifest
+/// merge refuses two `callbackListener` keys for the same reason.
+#[test]
+#[ignore = "BUG: callback-core secret.rs from_manifest_str keeps the last of two \"secret\" keys instead of refusing the manifest"]
+fn a_manifest_with_two_secret_keys_is_refused() {
+    let manifest = format!(r#"{{"secret":"{SECRET}","service":"DESK","secret":"{OLD_SECRET}"}}"#);
+    let err = Secret::from_manifest_str(&manifest).expect_err("two secrets are ambiguous");
+    let message = clean(&Forbidden::for_cases(&[]), &err);
+    assert!(message.contains("\"secret\""), "{message}");
+}
