@@ -116,9 +116,13 @@ impl Router {
             Err(rejection) => Outcome::Rejected(rejection),
             Ok((handled, future)) => {
                 let deadline = self.inner.timeout.map(sleep);
-                crate::run::run_handler(handled, future, deadline)
-                    .instrument(trace.span().clone())
-                    .await
+                let run = crate::run::run_handler(handled, future, deadline);
+                // No span when nothing listens (see `trace.rs`): then there
+                // is nothing to enter around each poll.
+                match trace.span().is_none() {
+                    true => run.await,
+                    false => run.instrument(trace.span().clone()).await,
+                }
             }
         };
         trace.finish(&outcome);
