@@ -27,8 +27,8 @@ use callback_tests::fixture::{
 use callback_tests::{Forbidden, LogCapture, TestServer};
 use std::fmt::Debug;
 use std::process::Command;
+use std::sync::OnceLock;
 use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::util::SubscriberInitExt;
 
 /// Asserts that neither the `Display` nor the `Debug` of `error` holds a
 /// piece of a secret, and returns the `Display` for further checks.
@@ -176,6 +176,24 @@ fn every_payload_error_about_the_security_context_is_clean() {
     }
 }
 
+/// Everything logged in this test binary from the first call on, at TRACE.
+///
+/// A global subscriber, not a thread-local `set_default` one: while other
+/// tests of this binary log from their own threads with no subscriber,
+/// `tracing` may cache a callsite as disabled for all, and the capture then
+/// misses lines (seen: only the `error!` lines arrived).
+fn global_log() -> &'static LogCapture {
+    static LOG: OnceLock<LogCapture> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let capture = LogCapture::default();
+        tracing_subscriber::fmt()
+            .with_writer(capture.clone())
+            .with_max_level(LevelFilter::TRACE)
+            .init();
+        capture
+    })
+}
+
 /// What the adapter would hand the router for `request`.
 async fn dispatch(router: &Router, request: &Request) -> Outcome {
     let headers = |name: &'static str| {
@@ -204,12 +222,7 @@ async fn dispatch(router: &Router, request: &Request) -> Outcome {
 
 #[tokio::test]
 async fn every_rejection_from_the_router_is_clean_and_so_is_its_log() {
-    let capture = LogCapture::default();
-    let _guard = tracing_subscriber::fmt()
-        .with_writer(capture.clone())
-        .with_max_level(LevelFilter::TRACE)
-        .finish()
-        .set_default();
+    let capture = global_log();
     let calls = Calls::default();
     let routes = fixture::routes(&calls);
     let router: &Router = routes.router();
