@@ -35,13 +35,20 @@ pub struct TestServer {
 impl TestServer {
     /// Serves `routes` (mounted with `App::service`) with one worker.
     pub fn start(routes: CallbackRoutes) -> Self {
+        TestServer::start_with_head_timeout(routes, CLIENT_REQUEST_TIMEOUT)
+    }
+
+    /// [`TestServer::start`], giving clients `head_timeout` to send a
+    /// request head instead of [`CLIENT_REQUEST_TIMEOUT`]: for tests that
+    /// open many connections at once on a machine that may be loaded.
+    pub fn start_with_head_timeout(routes: CallbackRoutes, head_timeout: Duration) -> Self {
         let (sender, receiver) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let server = HttpServer::new(move || App::new().service(routes.clone()))
                     .workers(1)
                     .disable_signals()
-                    .client_request_timeout(CLIENT_REQUEST_TIMEOUT)
+                    .client_request_timeout(head_timeout)
                     .shutdown_timeout(1)
                     .bind(("127.0.0.1", 0))
                     .expect("bind 127.0.0.1:0");

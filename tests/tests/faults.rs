@@ -7,7 +7,7 @@
 
 use callback_actix::prelude::*;
 use callback_tests::fixture::{
-    Case, Expect, HANDLER_ERROR_MESSAGE, Response, TIMEOUT, cases, snapshot,
+    Calls, Case, Expect, HANDLER_ERROR_MESSAGE, Response, TIMEOUT, cases, routes, snapshot,
 };
 use callback_tests::{RawReply, TestServer, read_reply, wire_bytes};
 use futures_util::future::join_all;
@@ -26,8 +26,8 @@ const HANG: Duration = Duration::from_secs(10);
 /// handler's failure in the body; not the handler counts.
 fn check_answer(case: &Case, response: &Response) {
     let name = case.name;
-    let body: serde_json::Value =
-        serde_json::from_slice(&response.body).unwrap_or_else(|e| panic!("{name}: not JSON ({e})"));
+    let body: serde_json::Value = serde_json::from_slice(&response.body)
+        .unwrap_or_else(|e| panic!("{name}: status {}, not JSON ({e})", response.status));
     match case.expect {
         Expect::Handled(event) => {
             assert_eq!(response.status, 200, "{name}: {body}");
@@ -73,7 +73,11 @@ fn one_keep_alive_connection_serves_on_after_each_fault() {
 
 #[tokio::test]
 async fn many_faults_at_once_disturb_no_valid_callback_and_hangs_end_at_the_deadline() {
-    let (server, calls) = TestServer::fixture();
+    // actix's default head timeout: 80 connections opened at once on a
+    // loaded machine may take longer than the fixture's 500 ms to send
+    // their heads, and get actix's 408, which is not what this test is about.
+    let calls = Calls::default();
+    let server = TestServer::start_with_head_timeout(routes(&calls), Duration::from_secs(5));
     const EACH: usize = 16;
     let mut batch: Vec<Case> = Vec::new();
     for _ in 0..EACH {
@@ -99,10 +103,11 @@ async fn many_faults_at_once_disturb_no_valid_callback_and_hangs_end_at_the_dead
     assert_eq!(calls.of(Event::Install), 3 * EACH);
     assert_eq!(calls.of(Event::Uninstall), EACH);
     assert_eq!(calls.of(Event::Update), EACH);
-    // Sixteen handlers that would each hang for 10 s, on one worker, were
-    // all answered at the 50 ms deadline.
+    // Sixteen handlers that would each hang for 10 s, all sent at once to
+    // one worker, were answered before any could have finished: at the
+    // 50 ms deadline.
     assert!(
-        elapsed < HANG / 2,
+        elapsed < HANG,
         "the batch took {elapsed:?}: hung handlers were waited for"
     );
 }
