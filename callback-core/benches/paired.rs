@@ -13,7 +13,8 @@
 //! whatever else the machine does; `bench/instructions.sh` does it):
 //!
 //! ```text
-//! paired framework|hand_written|verify_framework|verify_raw COUNT
+//! paired SIDE COUNT    (SIDE: framework, hand_written, verify_framework,
+//!                        verify_raw, parse_framework, parse_borrowed)
 //! ```
 
 mod common;
@@ -86,7 +87,10 @@ fn main() {
     });
 
     match args.first().map(String::as_str) {
-        Some(name @ ("framework" | "hand_written" | "verify_framework" | "verify_raw")) => {
+        Some(
+            name @ ("framework" | "hand_written" | "verify_framework" | "verify_raw"
+            | "parse_framework" | "parse_borrowed"),
+        ) => {
             let count = args
                 .get(1)
                 .and_then(|n| n.parse().ok())
@@ -95,7 +99,9 @@ fn main() {
                 "framework" => &framework,
                 "hand_written" => &hand_written,
                 "verify_framework" => &verify_framework,
-                _ => &verify_raw,
+                "verify_raw" => &verify_raw,
+                "parse_framework" => &parse_framework,
+                _ => &parse_borrowed,
             };
             side(count);
         }

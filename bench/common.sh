@@ -1,0 +1,46 @@
+# bench/common.sh: what bench/load.sh and bench/instructions.sh share, sourced
+# by both: the signed sample request, and starting and checking a server.
+
+SECRET=bench-secret-of-plugin-manifest
+BODY='{"event":"onZohoAuthorise","orgId":387238,"securityContext":"2398deio3qwnx3c9xwi3nc3njkh9jfico"}'
+HASH=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" -r | cut -d' ' -f1)
+OK_REPLY='{"event":"onZohoAuthorise","ok":true} 200'
+
+# install_missing COMMAND PACKAGE: Debian's package for a missing command.
+install_missing() {
+    command -v "$1" >/dev/null 2>&1 && return
+    echo "installing $2 (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+# target_dir: where cargo puts this workspace's builds.
+target_dir() {
+    cargo metadata --format-version 1 --no-deps |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'
+}
+
+# write_wrk_script FILE: a wrk script sending the signed sample callback.
+write_wrk_script() {
+    cat >"$1" <<LUA
+wrk.method = "POST"
+wrk.body = '$BODY'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["HASH"] = "$HASH"
+LUA
+}
+
+# await_server PORT PID NAME: waits (up to 60 s) until the server answers,
+# then checks that the signed sample gets 200 and the expected body.
+await_server() {
+    local port=$1 pid=$2 name=$3 tries=0 reply
+    until curl -s -o /dev/null "http://127.0.0.1:$port/"; do
+        kill -0 "$pid" 2>/dev/null || { echo "$name exited" >&2; exit 1; }
+        tries=$((tries + 1))
+        [ $tries -lt 600 ] || { echo "$name did not start" >&2; exit 1; }
+        sleep 0.1
+    done
+    reply=$(curl -s -w ' %{http_code}' -X POST -H 'Content-Type: application/json' \
+        -H "HASH: $HASH" --data-binary "$BODY" "http://127.0.0.1:$port/callbacks/onZohoAuthorise")
+    [ "$reply" = "$OK_REPLY" ] || { echo "$name answered: $reply" >&2; exit 1; }
+}
