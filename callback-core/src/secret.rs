@@ -52,6 +52,10 @@ impl Secret {
                 column: e.column(),
                 reason: crate::manifest::json_error_reason(&e),
             })?;
+        let count = crate::manifest::count_top_level_keys(manifest, "secret");
+        if count > 1 {
+            return Err(SecretError::DuplicateInManifest { count });
+        }
         match value.get("secret") {
             Some(serde_json::Value::String(s)) => {
                 Secret::new(s.as_str()).map_err(|_| SecretError::EmptyInManifest)
@@ -120,6 +124,13 @@ pub enum SecretError {
     /// The manifest has no top-level `secret`.
     #[error("plugin-manifest.json has no top-level \"secret\" field")]
     MissingInManifest,
+    /// The manifest has more than one top-level `secret`: readers disagree on
+    /// which one counts, so the platform may sign with the other.
+    #[error("plugin-manifest.json has {count} top-level \"secret\" fields; keep one")]
+    DuplicateInManifest {
+        /// How many there are.
+        count: usize,
+    },
     /// The manifest's `secret` is not a string.
     #[error("the \"secret\" field of plugin-manifest.json must be a string")]
     NotAStringInManifest,

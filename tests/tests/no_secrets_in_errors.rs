@@ -479,10 +479,10 @@ fn from_env_refuses_a_blank_variable() {
 /// verify with another secret than the platform signs with. The manifest
 /// merge refuses two `callbackListener` keys for the same reason.
 #[test]
-#[ignore = "BUG: callback-core secret.rs from_manifest_str keeps the last of two \"secret\" keys instead of refusing the manifest"]
 fn a_manifest_with_two_secret_keys_is_refused() {
     let manifest = format!(r#"{{"secret":"{SECRET}","service":"DESK","secret":"{OLD_SECRET}"}}"#);
     let err = Secret::from_manifest_str(&manifest).expect_err("two secrets are ambiguous");
+    assert_eq!(err, SecretError::DuplicateInManifest { count: 2 });
     let message = clean(&Forbidden::for_cases(&[]), &err);
     assert!(message.contains("\"secret\""), "{message}");
 }

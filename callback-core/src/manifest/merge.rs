@@ -85,11 +85,7 @@ fn merge_without_bom(manifest: &str, listener: &CallbackListener) -> Result<Stri
         .object_value()
         .expect("the value was checked to be an object");
 
-    let count = object
-        .properties()
-        .iter()
-        .filter(|p| p.name().and_then(|n| n.decoded_value().ok()).as_deref() == Some(KEY))
-        .count();
+    let count = super::count_keys(&object, KEY);
     if count > 1 {
         return Err(MergeError::DuplicateKey { count });
     }
