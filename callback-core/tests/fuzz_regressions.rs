@@ -32,7 +32,6 @@ fn listener() -> CallbackListener {
 /// the merged text, in order and unchanged, with only the new member added
 /// after the last value.
 #[test]
-#[ignore = "fuzz finding 1: merge_listener's append rewrites whitespace; see FUZZING.md"]
 fn appending_the_listener_keeps_every_other_byte() {
     let cases = [
         // A manifest written on one line (minified, or by a tool).

@@ -2,7 +2,8 @@
 //! leaving every other byte as it was.
 
 use super::{CallbackListener, json_error_reason};
-use jsonc_parser::cst::{CstInputValue, CstObject, CstRootNode};
+use jsonc_parser::ast::{Object, Value};
+use jsonc_parser::common::{Range, Ranged};
 
 /// The manifest key this crate owns.
 const KEY: &str = "callbackListener";
@@ -68,7 +69,8 @@ pub fn merge_listener(manifest: &str, listener: &CallbackListener) -> Result<Str
 const BOM: char = '\u{feff}';
 
 fn merge_without_bom(manifest: &str, listener: &CallbackListener) -> Result<String, MergeError> {
-    // Strict JSON first: the CST parser is lenient (comments, trailing commas).
+    // Strict JSON first: the syntax-tree parser is lenient (comments,
+    // trailing commas).
     let value: serde_json::Value =
         serde_json::from_str(manifest).map_err(|e| MergeError::InvalidJson {
             line: e.line(),
@@ -78,62 +80,138 @@ fn merge_without_bom(manifest: &str, listener: &CallbackListener) -> Result<Stri
     if !value.is_object() {
         return Err(MergeError::NotAnObject);
     }
+    let object = super::top_level_object(manifest)
+        .expect("text that is strict JSON is also valid for the lenient parser");
 
-    let root = CstRootNode::parse(manifest, &Default::default())
-        .expect("text that is strict JSON is also valid for the lenient CST parser");
-    let object = root
-        .object_value()
-        .expect("the value was checked to be an object");
-
-    let count = super::count_keys(&object, KEY);
-    if count > 1 {
+    let mut found = object.properties.iter().filter(|p| p.name.as_str() == KEY);
+    let (existing, count) = (found.next(), 1 + found.count());
+    if existing.is_some() && count > 1 {
         return Err(MergeError::DuplicateKey { count });
     }
-
-    match object.get(KEY) {
-        Some(prop) if already_holds(prop.object_value().as_ref(), listener) => {
-            return Ok(manifest.to_owned());
-        }
-        Some(prop) => prop.set_value(to_input(listener)),
+    let style = Style::of(manifest, &object);
+    let merged = match existing {
+        Some(prop) if already_holds(&prop.value, listener) => return Ok(manifest.to_owned()),
+        // Replace the value's bytes, nothing else.
+        Some(prop) => splice(manifest, prop.value.range(), &style.render(listener)),
+        // Insert a member after the last one, nothing else.
         None => {
-            object.append(KEY, to_input(listener));
+            let (at, member) = match object.properties.last() {
+                Some(last) => (
+                    last.range.end,
+                    format!("{}{}", style.separator, style.member(listener)),
+                ),
+                None => (
+                    object.range.start + 1,
+                    format!(
+                        "{}{}{}",
+                        style.newline,
+                        style.member(listener),
+                        style.newline
+                    ),
+                ),
+            };
+            splice(manifest, Range { start: at, end: at }, &member)
         }
-    }
-    Ok(root.to_string())
+    };
+    Ok(merged)
 }
 
-fn to_input(listener: &CallbackListener) -> CstInputValue {
-    CstInputValue::Object(
-        listener
-            .entries()
-            .map(|(event, url)| {
-                (
-                    event.wire_name().to_owned(),
-                    CstInputValue::String(url.to_owned()),
-                )
+/// `text` with the bytes of `range` replaced by `with`.
+fn splice(text: &str, range: Range, with: &str) -> String {
+    [&text[..range.start], with, &text[range.end..]].concat()
+}
+
+/// How the manifest lays out its top-level members, so the inserted text
+/// looks like the rest.
+struct Style {
+    /// Between two members: `,` then a newline and the indentation, or `,`
+    /// alone in a one-line object.
+    separator: String,
+    /// A newline and the members' indentation; empty in a one-line object.
+    newline: String,
+    /// The members' indentation (one level).
+    indent: String,
+    /// The text between a key and its value, such as `: ` or `:`.
+    colon: String,
+    /// `\n` or `\r\n`.
+    line_end: &'static str,
+}
+
+impl Style {
+    fn of(text: &str, object: &Object<'_>) -> Style {
+        let line_end = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let one_line = !text[object.range.start..object.range.end].contains('\n');
+        // The indentation of the last member, if it starts its own line.
+        let indent = object
+            .properties
+            .last()
+            .and_then(|p| {
+                let line_start = text[..p.range.start].rfind('\n').map_or(0, |i| i + 1);
+                let before = &text[line_start..p.range.start];
+                before
+                    .chars()
+                    .all(|c| c == ' ' || c == '\t')
+                    .then(|| before.to_owned())
             })
-            .collect(),
-    )
+            .unwrap_or_else(|| "  ".to_owned());
+        let colon = object
+            .properties
+            .last()
+            .map_or(": ", |p| &text[p.name.range().end..p.value.range().start])
+            .to_owned();
+        let newline = if one_line && !object.properties.is_empty() {
+            String::new()
+        } else {
+            format!("{line_end}{indent}")
+        };
+        Style {
+            separator: format!(",{newline}"),
+            newline,
+            indent,
+            colon,
+            line_end,
+        }
+    }
+
+    /// `"callbackListener": {…}`.
+    fn member(&self, listener: &CallbackListener) -> String {
+        format!("{}{}{}", quote(KEY), self.colon, self.render(listener))
+    }
+
+    /// The listener object, one entry a line one level deeper than the
+    /// members, or on one line in a one-line manifest.
+    fn render(&self, listener: &CallbackListener) -> String {
+        if listener.is_empty() {
+            return "{}".to_owned();
+        }
+        let entries = listener.entries().map(|(event, url)| {
+            format!("{}{}{}", quote(event.wire_name()), self.colon, quote(url))
+        });
+        if self.newline.is_empty() {
+            return format!("{{{}}}", entries.collect::<Vec<_>>().join(","));
+        }
+        let inner = format!("{}{}{}", self.line_end, self.indent, self.indent);
+        let body: Vec<String> = entries.map(|e| format!("{inner}{e}")).collect();
+        format!("{{{}{}{}}}", body.join(","), self.line_end, self.indent)
+    }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
 }
 
 /// Whether `existing` has exactly the listener's entries, in its order.
-fn already_holds(existing: Option<&CstObject>, listener: &CallbackListener) -> bool {
-    let Some(existing) = existing else {
+fn already_holds(existing: &Value<'_>, listener: &CallbackListener) -> bool {
+    let Value::Object(existing) = existing else {
         return false;
     };
-    let props = existing.properties();
-    props.len() == listener.entries().len()
-        && props
+    existing.properties.len() == listener.entries().len()
+        && existing
+            .properties
             .iter()
             .zip(listener.entries())
             .all(|(prop, (event, url))| {
-                prop.name().and_then(|n| n.decoded_value().ok()).as_deref()
-                    == Some(event.wire_name())
-                    && prop
-                        .value()
-                        .and_then(|v| v.as_string_lit())
-                        .and_then(|s| s.decoded_value().ok())
-                        .as_deref()
-                        == Some(url)
+                prop.name.as_str() == event.wire_name()
+                    && prop.value.as_string_lit().map(|s| s.value.as_ref()) == Some(url)
             })
 }

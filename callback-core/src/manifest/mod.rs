@@ -18,22 +18,27 @@ pub(crate) fn json_error_reason(err: &serde_json::Error) -> String {
     full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
 }
 
-/// How many properties of `object` are named `key`. JSON readers disagree on
-/// which of two equal keys counts (serde_json and `JSON.parse` keep the last,
-/// others the first), so a key this crate reads or writes must appear once.
-pub(crate) fn count_keys(object: &jsonc_parser::cst::CstObject, key: &str) -> usize {
-    object
-        .properties()
-        .iter()
-        .filter(|p| p.name().and_then(|n| n.decoded_value().ok()).as_deref() == Some(key))
-        .count()
+/// The top-level object of a manifest `text`, with the byte range of every
+/// member, or `None` if `text` is not an object (or not JSON even for the
+/// lenient parser).
+pub(crate) fn top_level_object(text: &str) -> Option<jsonc_parser::ast::Object<'_>> {
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).ok()?;
+    match parsed.value? {
+        jsonc_parser::ast::Value::Object(object) => Some(object),
+        _ => None,
+    }
 }
 
-/// How many top-level keys named `key` the manifest `text` has; 0 when it
-/// is not an object. `text` must already be known to be valid JSON.
+/// How many top-level keys named `key` the manifest `text` has (0 when it
+/// is not an object). JSON readers disagree on which of two equal keys
+/// counts (serde_json and `JSON.parse` keep the last, others the first), so
+/// a key this crate reads or writes must appear once.
 pub(crate) fn count_top_level_keys(text: &str, key: &str) -> usize {
-    jsonc_parser::cst::CstRootNode::parse(text, &Default::default())
-        .ok()
-        .and_then(|root| root.object_value())
-        .map_or(0, |object| count_keys(&object, key))
+    top_level_object(text).map_or(0, |object| {
+        object
+            .properties
+            .iter()
+            .filter(|p| p.name.as_str() == key)
+            .count()
+    })
 }
