@@ -227,18 +227,17 @@ fn signature_rejection(err: SignatureError) -> Rejection {
     Rejection::new(kind, err.to_string())
 }
 
-/// `application/json`, with any parameters (such as `charset`).
+/// `application/json`, in any case, with any parameters: the media type is
+/// what comes before the first `;`, without the optional whitespace around
+/// it (RFC 9110, 8.3.1). The parameters (`charset`, …) do not matter here.
 fn is_json(content_type: Option<&[u8]>) -> bool {
-    // The common case without `mime`, whose parse always allocates (it
-    // lowercases into a `String`): the same answer, as `mime` compares the
-    // lowercased essence.
-    if content_type.is_some_and(|raw| raw.eq_ignore_ascii_case(b"application/json")) {
-        return true;
-    }
     content_type
-        .and_then(|raw| std::str::from_utf8(raw).ok())
-        .and_then(|s| s.parse::<mime::Mime>().ok())
-        .is_some_and(|m| m.essence_str() == "application/json")
+        .and_then(|raw| raw.split(|&b| b == b';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim_ascii()
+                .eq_ignore_ascii_case(b"application/json")
+        })
 }
 
 /// Configures a [`Router`].

@@ -311,7 +311,6 @@ async fn odd_content_type_parameters_are_json_and_lookalikes_are_not() {
 /// RFC 9110, 8.3.1: `parameters = *( OWS ";" OWS [ parameter ] )`, so
 /// whitespace before the `;` is allowed, and so is an empty parameter.
 #[tokio::test]
-#[ignore = "BUG: callback-core router.rs is_json() parses with `mime`, which refuses OWS before ';' and an empty parameter, both valid in RFC 9110"]
 async fn whitespace_before_a_content_type_parameter_is_json() {
     let (server, calls) = TestServer::fixture();
     let cases: Vec<Case> = [
