@@ -40,7 +40,11 @@ pub enum SettingsError {
     /// `BIND_ADDR` is not `host:port`.
     #[error("BIND_ADDR={0:?} is not an address such as 127.0.0.1:8080")]
     BindAddr(String),
-    /// No usable secret.
+    /// `ZOHO_EXTENSION_SECRET` is set but unusable (the manifest is then
+    /// not tried: the variable says which secret to use).
+    #[error("{SECRET_ENV}: {0}")]
+    SecretEnv(SecretError),
+    /// `ZOHO_EXTENSION_SECRET` is unset and the manifest has no usable secret.
     #[error("no secret: set {SECRET_ENV}, or the \"secret\" of {manifest} ({source})")]
     Secret {
         /// The manifest tried.
@@ -64,13 +68,14 @@ impl Settings {
             .unwrap_or_else(|| DEFAULT_DATABASE_PATH.to_owned())
             .into();
         let secret = match std::env::var_os(SECRET_ENV) {
-            Some(_) => Secret::from_env(SECRET_ENV),
-            None => Secret::from_manifest_file(manifest_path()),
-        }
-        .map_err(|source| SettingsError::Secret {
-            manifest: manifest_path(),
-            source,
-        })?;
+            Some(_) => Secret::from_env(SECRET_ENV).map_err(SettingsError::SecretEnv)?,
+            None => Secret::from_manifest_file(manifest_path()).map_err(|source| {
+                SettingsError::Secret {
+                    manifest: manifest_path(),
+                    source,
+                }
+            })?,
+        };
         let invoke = invoke_client(&secret, var(INVOKE_BASE_URL_ENV).as_deref())?;
         Ok(Settings {
             bind_addr,

@@ -25,9 +25,12 @@ fn a_blank_secret_stops_the_server_with_one_error_line() {
         let lines: Vec<&str> = stderr.lines().collect();
         assert_eq!(lines.len(), 1, "{blank:?}: one line: {stderr}");
         assert!(lines[0].starts_with("error: "), "{blank:?}: {stderr}");
-        assert!(
-            lines[0].contains("ZOHO_EXTENSION_SECRET is empty"),
-            "{blank:?}: the message names the variable and the problem: {stderr}"
+        assert_eq!(
+            lines[0],
+            "error: ZOHO_EXTENSION_SECRET: the environment variable ZOHO_EXTENSION_SECRET \
+             is empty; it must hold your extension's secret",
+            "{blank:?}: the message names the variable and the problem, and does not \
+             suggest the manifest, which is not tried when the variable is set"
         );
     }
 }
