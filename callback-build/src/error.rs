@@ -17,6 +17,16 @@ pub struct Location {
 }
 
 impl Location {
+    /// Just past the last character of `text`, the contents of `file`.
+    pub(crate) fn end_of(file: &Path, text: &str) -> Self {
+        let last_line = text.rsplit('\n').next().unwrap_or_default();
+        Location {
+            file: file.to_owned(),
+            line: text.matches('\n').count() + 1,
+            column: last_line.chars().count() + 1,
+        }
+    }
+
     /// The start of `span` in `file`.
     pub(crate) fn of(file: &Path, span: proc_macro2::Span) -> Self {
         let start = span.start();

@@ -197,10 +197,15 @@ impl Walker<'_> {
         let parsed = match syn::parse_file(&text) {
             Ok(parsed) => parsed,
             Err(e) => {
-                self.problems.push(Problem::Syntax {
-                    location: Location::of(&shown, e.span()),
-                    message: e.to_string(),
-                });
+                // syn reports a file that ends too early at the call site,
+                // which has no place in the file: report where it ends.
+                let message = e.to_string();
+                let location = if message.starts_with("unexpected end of input") {
+                    Location::end_of(&shown, &text)
+                } else {
+                    Location::of(&shown, e.span())
+                };
+                self.problems.push(Problem::Syntax { location, message });
                 return;
             }
         };
