@@ -231,13 +231,16 @@ fn signature_rejection(err: SignatureError) -> Rejection {
 /// what comes before the first `;`, without the optional whitespace around
 /// it (RFC 9110, 8.3.1). The parameters (`charset`, …) do not matter here.
 fn is_json(content_type: Option<&[u8]>) -> bool {
-    content_type
-        .and_then(|raw| raw.split(|&b| b == b';').next())
-        .is_some_and(|essence| {
-            essence
-                .trim_ascii()
-                .eq_ignore_ascii_case(b"application/json")
-        })
+    const JSON: &[u8] = b"application/json";
+    content_type.is_some_and(|raw| {
+        // The usual header first, without scanning it for a `;` (issue 8:
+        // about 130 instructions of a callback).
+        raw.eq_ignore_ascii_case(JSON)
+            || raw
+                .split(|&b| b == b';')
+                .next()
+                .is_some_and(|essence| essence.trim_ascii().eq_ignore_ascii_case(JSON))
+    })
 }
 
 /// Configures a [`Router`].
