@@ -17,5 +17,9 @@ pub(crate) fn respond(outcome: &Outcome) -> HttpResponse {
             response.insert_header((ALLOW, HeaderValue::from_static("POST")));
         }
     }
-    response.body(outcome.body())
+    match outcome {
+        // A `&'static str`: sent without allocating (issue 8).
+        Outcome::Handled(handled) => response.body(handled.body()),
+        Outcome::Rejected(_) => response.body(outcome.body()),
+    }
 }

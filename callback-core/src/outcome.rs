@@ -2,6 +2,7 @@
 
 use crate::{Event, OrgId};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Declares [`RejectionKind`] with its status and code from one table.
 macro_rules! rejection_kinds {
@@ -155,6 +156,22 @@ pub struct Handled {
     pub org_id: OrgId,
 }
 
+impl Handled {
+    /// The JSON response body: `{"event":"onInstall","ok":true}`.
+    ///
+    /// Written once per event for the life of the process, so an adapter
+    /// can send it without allocating or formatting on each callback (issue
+    /// 8), with the documented key order whatever features `serde_json` is
+    /// built with. Wire names need no escaping.
+    pub fn body(&self) -> &'static str {
+        static BODIES: OnceLock<[String; Event::COUNT]> = OnceLock::new();
+        BODIES.get_or_init(|| {
+            Event::ALL.map(|event| [r#"{"event":""#, event.wire_name(), r#"","ok":true}"#].concat())
+        })[self.event.index()]
+        .as_str()
+    }
+}
+
 /// What became of one callback.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -185,14 +202,7 @@ impl Outcome {
     /// [`Rejection::body`] otherwise.
     pub fn body(&self) -> String {
         match self {
-            // Written directly, not through a `serde_json::Value` nor
-            // `format!`: one allocation and no formatting machinery on every
-            // successful callback (issue 8), and the documented key order
-            // whatever features `serde_json` is built with. Wire names need
-            // no escaping.
-            Outcome::Handled(h) => {
-                [r#"{"event":""#, h.event.wire_name(), r#"","ok":true}"#].concat()
-            }
+            Outcome::Handled(h) => h.body().to_owned(),
             Outcome::Rejected(r) => r.body(),
         }
     }
