@@ -11,7 +11,8 @@
 # calls, so set-up (keying, signing, building the router, the app or the
 # server, accepting connections) cancels out.
 #   in process: callback-core/benches/paired.rs (Router::dispatch against
-#               the hand-written verify + parse), and the parse alone
+#               the hand-written verify + parse), the parse alone, and
+#               verification of a 64 KiB body against raw hmac + sha2
 #   actix-web:  bench/servers/benches/actix_paired.rs (test::call_service:
 #               routing, extractors, body, verify, parse, response)
 #   HTTP:       the two bench/servers binaries on 127.0.0.1 under wrk
@@ -47,12 +48,13 @@ for line in sys.stdin:
 # collected: the total instructions in a callgrind log on stdin.
 collected() { awk '/Collected :/ { print $4 }'; }
 
-# per_call BINARY SIDE: instructions per call of one side of a bench binary.
+# per_call BINARY SIDE [CALLS]: instructions per call of one side of a
+# bench binary, over CALLS calls (default N).
 per_call() {
-    local low high
+    local low high calls=${3:-$N}
     low=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" "$2" 1 2>&1 | collected)
-    high=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" "$2" $((N + 1)) 2>&1 | collected)
-    echo $(((high - low) / N))
+    high=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" "$2" $((calls + 1)) 2>&1 | collected)
+    echo $(((high - low) / calls))
 }
 
 # http_run SERVER SECONDS: "requests instructions" for one run of the server
@@ -95,6 +97,8 @@ report "in process: sample callback (Router::dispatch vs. hand-written)" \
     "$(per_call "$core" framework)" "$(per_call "$core" hand_written)"
 report "in process: parse alone (Payload vs. borrowed struct)" \
     "$(per_call "$core" parse_framework)" "$(per_call "$core" parse_borrowed)"
+report "in process: verify a 64 KiB body (Verifier::verify vs. raw pre-keyed HMAC)" \
+    "$(per_call "$core" verify_framework 100)" "$(per_call "$core" verify_raw 100)"
 report "actix-web test::call_service: sample callback" \
     "$(per_call "$actix" framework)" "$(per_call "$actix" hand_written)"
 report "HTTP on loopback: server user-space instructions per request (wrk, 4 connections)" \

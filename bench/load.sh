@@ -17,7 +17,7 @@
 # (wall time, and the user + system CPU time of the whole build).
 #
 # Usage: bench/load.sh [--build-time]
-# Environment: ROUNDS (5), DURATION seconds per run (8), CONNECTIONS (32),
+# Environment: ROUNDS (5; 0 skips the load comparison), DURATION seconds per run (8), CONNECTIONS (32),
 # WARMUP seconds (2), BUILD_ROUNDS (1), SERVER_CPU (0), LOAD_CPU (1),
 # BENCH_PORT (18080). Defaults take about 2.5 minutes once built; add about
 # 5 minutes per build round with --build-time on a 2-core machine.
@@ -119,6 +119,7 @@ PY
     tail -1 "$WORK/runs" | awk '{ printf "  %-13s round %s: %8s req/s  p50 %7s us  p99 %7s us  cpu %6s us/req  VmHWM %s kB\n", $1, $2, $4, $5, $6, $7, $8 }'
 }
 
+if [ "$ROUNDS" -gt 0 ]; then
 echo "== load: $ROUNDS rounds, ${DURATION}s each side, $CONNECTIONS connections, wrk -t1 on cpu $LOAD_CPU, server (1 worker) on cpu $SERVER_CPU"
 for round in $(seq 1 "$ROUNDS"); do
     if [ $((round % 2)) -eq 1 ]; then order="framework hand-written"; else order="hand-written framework"; fi
@@ -143,6 +144,7 @@ for i, name in enumerate(names):
     print("  %-11s %13.1f %13.1f %8.3f %8.3f %8.3f  %s" % (
         name, fw, hw, statistics.median(ratios), min(ratios), max(ratios), targets.get(name, "")))
 PY
+fi
 
 if [ "$BUILD_TIME" = 1 ]; then
     echo "== clean release build time, fresh target directories, $BUILD_ROUNDS round(s)"
