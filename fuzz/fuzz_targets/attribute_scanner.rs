@@ -21,7 +21,8 @@
 //!   those handlers always make a `callbackListener`; `callback-handlers.json`
 //!   written from them reads back the same.
 //! - A scan that fails reports problems whose every message starts with
-//!   `file:line:column: `, the line one of the file's.
+//!   `file:line:column: `, the line one of the file's; "unexpected end of
+//!   input" is on the file's last line.
 
 #![no_main]
 
@@ -190,6 +191,13 @@ fn check_scan(text: &str, lines: usize) {
                     other => panic!("a problem this target does not know: {other:?}"),
                 };
                 check_location(location, &lib, lines);
+                // Finding 2 (fixed in 8373ddd): a file that ends too early is
+                // reported on its last line, not at 1:1.
+                if let Problem::Syntax { message: m, .. } = problem {
+                    if m.starts_with("unexpected end of input") {
+                        assert_eq!(location.line, lines, "not at the end: {message}");
+                    }
+                }
                 assert!(
                     message.starts_with(&format!("{location}: ")),
                     "the message does not start with its place: {message}"

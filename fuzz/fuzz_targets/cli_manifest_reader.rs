@@ -15,8 +15,8 @@
 //!   column; no top-level `"secret"` is `MissingInManifest`; a non-string
 //!   one `NotAStringInManifest`; an empty or whitespace one
 //!   `EmptyInManifest`; otherwise the secret is that string, unchanged.
-//!   (With two top-level `"secret"` keys either answer is accepted: a
-//!   refusal is being asked for, and serde_json keeps the last.)
+//!   Two or more top-level `"secret"` keys (by their decoded names) are
+//!   `DuplicateInManifest` with their number.
 //! - Nothing about the secret's value shows in an error: the input with the
 //!   letters and digits of its `"secret"` value changed gives the same error
 //!   (and, when it succeeds, the changed secret).
@@ -65,10 +65,11 @@ fn check_against_reading(text: &str, result: &Result<Secret, SecretError>) {
             }
             return;
         }
-        // Two top-level "secret" keys: readers disagree on which counts.
-        // callback-core keeps the last today, and a refusal is being asked
-        // for (callback-tests, commit 2f0172f): either is accepted here.
-        Ok(_) if top_level_secrets(json) > 1 => return,
+        // Two top-level "secret" keys (by their decoded names): readers
+        // disagree on which counts, so it is refused (commit 77945fb).
+        Ok(_) if top_level_secrets(json) > 1 => Err(SecretError::DuplicateInManifest {
+            count: top_level_secrets(json),
+        }),
         Ok(value) => match value.get("secret") {
             None => Err(SecretError::MissingInManifest),
             Some(Value::String(s)) if s.trim().is_empty() => Err(SecretError::EmptyInManifest),
