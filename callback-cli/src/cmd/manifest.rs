@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// Print the callbackListener section from a crate's sources, or merge it
 /// into plugin-manifest.json.
 ///
-/// Scans the crate's sources for handler attributes (#[on_install], …) as the
+/// Scans the crate's sources for handler attributes (`#[on_install]`, …) as the
 /// build script does and prints the section: each event mapped to the base
 /// URL plus the handler's path. With --manifest and --write, merges it into
 /// the file, keeping every other byte; with --check, exits 1 and prints what
