@@ -20,7 +20,7 @@
 #               kernel's share of a request is not counted)
 #
 # Usage: bench/instructions.sh   (installs valgrind and wrk with apt-get if
-# missing; about 5 minutes on a 2-core machine)
+# missing; about 2 minutes on a 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/common.sh

@@ -17,10 +17,11 @@
 # (wall time, and the user + system CPU time of the whole build).
 #
 # Usage: bench/load.sh [--build-time]
-# Environment: ROUNDS (5; 0 skips the load comparison), DURATION seconds per run (8), CONNECTIONS (32),
-# WARMUP seconds (2), BUILD_ROUNDS (1), SERVER_CPU (0), LOAD_CPU (1),
-# BENCH_PORT (18080). Defaults take about 2.5 minutes once built; add about
-# 5 minutes per build round with --build-time on a 2-core machine.
+# Environment: ROUNDS (5; 0 skips the load comparison), DURATION seconds
+# per run (8), CONNECTIONS (32), WARMUP seconds (2), BUILD_ROUNDS (1),
+# SERVER_CPU (0), LOAD_CPU (1), BENCH_PORT (18080). The defaults take about
+# 2 minutes once built; --build-time adds about 4 minutes per build round on
+# a 2-core machine.
 # Only 127.0.0.1 is contacted; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +38,7 @@ BUILD_TIME=0
 for arg in "$@"; do
     case "$arg" in
         --build-time) BUILD_TIME=1 ;;
-        -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
