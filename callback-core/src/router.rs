@@ -142,7 +142,7 @@ impl Router {
     fn prepare(
         &self,
         request: &CallbackRequest<'_>,
-        trace: &crate::trace::CallbackTrace,
+        trace: &crate::trace::CallbackTrace<'_>,
     ) -> Result<(Handled, HandlerFuture), Rejection> {
         let inner = &*self.inner;
         let route = inner

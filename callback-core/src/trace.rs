@@ -10,15 +10,18 @@ use tracing::Level;
 use tracing::field::Empty;
 use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
 
-pub(crate) struct CallbackTrace {
+pub(crate) struct CallbackTrace<'a> {
     span: tracing::Span,
+    /// Repeated in warnings and errors, which a subscriber that takes only
+    /// `warn` sees without the (`info`) span.
+    path: &'a str,
     /// When the callback started, if anything will see its latency: the two
     /// clock reads cost about a tenth of a small callback (issue 8).
     started: Option<Instant>,
 }
 
-impl CallbackTrace {
-    pub(crate) fn start(path: &str) -> Self {
+impl<'a> CallbackTrace<'a> {
+    pub(crate) fn start(path: &'a str) -> Self {
         // With `tracing`'s `log` feature on (actix-web turns it on) a span
         // that no subscriber enables still formats a record for the `log`
         // fallback at each step, which cost about 1,000 instructions per
@@ -40,6 +43,7 @@ impl CallbackTrace {
             tracing::Span::none()
         };
         CallbackTrace {
+            path,
             started: (!span.is_disabled() || log_on).then(Instant::now),
             span,
         }
@@ -67,11 +71,17 @@ impl CallbackTrace {
                 RejectionKind::HandlerFailed
                 | RejectionKind::HandlerPanicked
                 | RejectionKind::MissingState => tracing::error!(
+                    path = self.path,
                     code = r.code(),
                     detail = r.detail().unwrap_or_default(),
                     "callback failed"
                 ),
-                _ => tracing::warn!(code = r.code(), reason = r.message(), "callback rejected"),
+                _ => tracing::warn!(
+                    path = self.path,
+                    code = r.code(),
+                    reason = r.message(),
+                    "callback rejected"
+                ),
             },
         }
     }

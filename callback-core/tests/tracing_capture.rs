@@ -95,3 +95,31 @@ async fn logs_hold_every_code_and_no_secret_mac_or_security_context() {
     let forbidden: Vec<&str> = forbidden.iter().map(String::as_str).collect();
     common::assert_holds_none(&logs, &forbidden);
 }
+
+/// A subscriber that takes only `warn` does not see the `info` span, so a
+/// rejection's own log line must say where it happened.
+#[tokio::test]
+async fn a_warn_only_subscriber_still_sees_the_path_and_code_of_a_rejection() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(capture.clone())
+        .with_max_level(tracing::Level::WARN)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (router, _hits) = table_router();
+    let forged = common::signed(callback_core::Event::Install)
+        .tamper_body()
+        .build();
+    let outcome = common::dispatch(&router, &forged).await;
+    assert_eq!(outcome.code(), "signature_mismatch");
+
+    let logs = capture.text();
+    assert!(
+        logs.contains("path=\"/callbacks/onInstall\"")
+            || logs.contains("path=/callbacks/onInstall"),
+        "{logs}"
+    );
+    assert!(logs.contains("signature_mismatch"), "{logs}");
+    assert!(!logs.contains(SECURITY_CONTEXT), "{logs}");
+}
