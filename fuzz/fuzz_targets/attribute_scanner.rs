@@ -193,10 +193,10 @@ fn check_scan(text: &str, lines: usize) {
                 check_location(location, &lib, lines);
                 // Finding 2 (fixed in 8373ddd): a file that ends too early is
                 // reported on its last line, not at 1:1.
-                if let Problem::Syntax { message: m, .. } = problem {
-                    if m.starts_with("unexpected end of input") {
-                        assert_eq!(location.line, lines, "not at the end: {message}");
-                    }
+                if let Problem::Syntax { message: m, .. } = problem
+                    && m.starts_with("unexpected end of input")
+                {
+                    assert_eq!(location.line, lines, "not at the end: {message}");
                 }
                 assert!(
                     message.starts_with(&format!("{location}: ")),

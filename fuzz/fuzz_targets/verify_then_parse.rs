@@ -521,10 +521,12 @@ fn same_json(a: &Value, b: &Value) -> bool {
 /// A handler that records its call and succeeds at once.
 struct Recorder(&'static HandlerInfo);
 
+/// What a handler call saw: event, org id, context, secret index.
+type Seen = (Event, OrgId, Option<String>, usize);
+
 thread_local! {
-    /// What the last handler call saw: event, org id, context, secret index.
-    static CALLED: RefCell<Option<(Event, OrgId, Option<String>, usize)>> =
-        const { RefCell::new(None) };
+    /// What the last handler call saw.
+    static CALLED: RefCell<Option<Seen>> = const { RefCell::new(None) };
 }
 
 impl Handler for Recorder {
