@@ -74,7 +74,7 @@ pub enum ListenerError {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallbackListener {
-    entries: Vec<(Event, String)>,
+    pub(super) entries: Vec<(Event, String)>,
 }
 
 impl CallbackListener {
@@ -145,29 +145,34 @@ fn quote(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-fn check_base_url(url: &str) -> Result<&str, ListenerError> {
-    let invalid = |reason| {
-        Err(ListenerError::InvalidBaseUrl {
-            url: url.to_owned(),
-            reason,
-        })
+pub(super) fn check_base_url(url: &str) -> Result<&str, ListenerError> {
+    let invalid = |reason| ListenerError::InvalidBaseUrl {
+        url: url.to_owned(),
+        reason,
     };
+    check_absolute_url(url).map_err(invalid)?;
+    if url.contains(['?', '#']) {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(url.trim_end_matches('/'))
+}
+
+/// Whether `url` is an absolute `http` or `https` URL with a host and no
+/// whitespace; what is wrong with it if not.
+pub(super) fn check_absolute_url(url: &str) -> Result<(), &'static str> {
     let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
     else {
-        return invalid("it must start with https:// or http://");
+        return Err("it must start with https:// or http://");
     };
-    if rest.is_empty() || rest.starts_with('/') {
-        return invalid("it has no host");
-    }
-    if url.contains(['?', '#']) {
-        return invalid("it must not have a query or fragment");
+    if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
+        return Err("it has no host");
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return invalid("it must not contain whitespace");
+        return Err("it must not contain whitespace");
     }
-    Ok(url.trim_end_matches('/'))
+    Ok(())
 }
 
 #[cfg(test)]

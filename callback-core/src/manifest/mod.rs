@@ -1,14 +1,16 @@
 //! The `callbackListener` section of `plugin-manifest.json`: built from the
-//! registered handlers, and merged into an existing manifest without
-//! touching anything else in it.
+//! registered handlers, merged into an existing manifest without touching
+//! anything else in it, and read back from one.
 
 mod drift;
 mod listener;
 mod merge;
+mod read;
 
 pub use drift::{Drift, DriftError, HANDLERS_FILE, HandlerRecord, ScannedHandlers, check_drift};
 pub use listener::{CallbackListener, ListenerError, Registration};
 pub use merge::{MergeError, merge_listener};
+pub use read::ReadListenerError;
 
 /// The reason in a serde_json error, without the " at line L column C" that
 /// the caller reports in its own words.
