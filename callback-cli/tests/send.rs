@@ -270,7 +270,7 @@ fn bad_input_is_one_line_and_exit_2() {
 
 #[test]
 fn a_malformed_manifest_is_one_line() {
-    let cases: [(&str, &str); 4] = [
+    let cases: [(&str, &str); 6] = [
         (
             "{\"secret\": \"s\",}",
             "not valid JSON: trailing comma at line 1 column 16",
@@ -288,6 +288,18 @@ fn a_malformed_manifest_is_one_line() {
         (
             "{\"secret\": \"s\", \"callbackListener\": {\"onInstall\": 3}}",
             "the URL of onInstall is not a string",
+        ),
+        // Two spellings of one event: which URL would Zoho use?
+        (
+            "{\"secret\": \"s\", \"callbackListener\": {\"onZohoAuthorise\": \"http://x/a\", \
+             \"onZohoAuthorize\": \"http://x/b\"}}",
+            "in \"callbackListener\": onZohoAuthorise is listed twice, as \"onZohoAuthorise\" \
+             and \"onZohoAuthorize\"; keep one",
+        ),
+        (
+            "{\"secret\": \"s\", \"callbackListener\": {\"onInstall\": \"/callbacks/onInstall\"}}",
+            "the URL of onInstall, \"/callbacks/onInstall\", is not usable: it must start with \
+             https:// or http://",
         ),
     ];
     for (text, reason) in cases {

@@ -2,10 +2,9 @@
 
 use super::{SecretArgs, parse_event, read_file};
 use crate::error::CliError;
-use callback_core::manifest::CallbackListener;
+use callback_core::manifest::{CallbackListener, ReadListenerError};
 use callback_core::testing::TEST_SECURITY_CONTEXT;
 use callback_core::{Event, OrgId, Payload, Secret, SecurityContext, Signer};
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -160,8 +159,7 @@ fn post(
 struct Manifest {
     path: PathBuf,
     text: String,
-    /// Each `callbackListener` entry, by event.
-    listener: Vec<(Event, String)>,
+    listener: CallbackListener,
 }
 
 impl Manifest {
@@ -170,25 +168,13 @@ impl Manifest {
             path: path.to_owned(),
             reason,
         };
-        let bytes = read_file(path)?;
-        let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8".to_owned()))?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|e| bad(format!("not valid JSON: {e}")))?;
-        let Some(object) = value.get("callbackListener").and_then(Value::as_object) else {
-            return Err(bad(
-                "no \"callbackListener\" object; run `callback manifest --write` first".to_owned(),
-            ));
-        };
-        let mut listener = Vec::new();
-        for (name, url) in object {
-            let event =
-                parse_event(name).map_err(|e| bad(format!("in \"callbackListener\": {e}")))?;
-            let url = url
-                .as_str()
-                .ok_or_else(|| bad(format!("the URL of {name} is not a string")))?;
-            listener.push((event, url.to_owned()));
-        }
-        listener.sort_by_key(|(event, _)| *event);
+        let text = String::from_utf8(read_file(path)?).map_err(|_| bad("not UTF-8".to_owned()))?;
+        let listener = CallbackListener::from_manifest_str(&text).map_err(|e| match e {
+            ReadListenerError::Missing => {
+                bad(format!("{e}; run `callback manifest --write` first"))
+            }
+            e => bad(e.to_string()),
+        })?;
         Ok(Manifest {
             path: path.to_owned(),
             text,
@@ -198,41 +184,36 @@ impl Manifest {
 
     /// The URL of `event`, moved to `base_url` if given.
     fn url(&self, event: Event, base_url: Option<&str>) -> Result<String, CliError> {
-        let Some((_, url)) = self.listener.iter().find(|(e, _)| *e == event) else {
-            return Err(CliError::BadManifest {
-                path: self.path.clone(),
-                reason: format!("\"callbackListener\" has no {event}"),
-            });
+        let Some(url) = self.listener(base_url)?.url(event).map(str::to_owned) else {
+            return Err(self.bad(format!("\"callbackListener\" has no {event}")));
         };
-        rebase(url, base_url)
+        Ok(url)
     }
 
     /// Every event listed, in lifecycle order, with its URL.
     fn all(&self, base_url: Option<&str>) -> Result<Vec<(Event, String)>, CliError> {
         if self.listener.is_empty() {
-            return Err(CliError::BadManifest {
-                path: self.path.clone(),
-                reason: "\"callbackListener\" lists no event".to_owned(),
-            });
+            return Err(self.bad("\"callbackListener\" lists no event".to_owned()));
         }
-        self.listener
-            .iter()
-            .map(|(event, url)| Ok((*event, rebase(url, base_url)?)))
-            .collect()
+        let listener = self.listener(base_url)?;
+        Ok(listener
+            .entries()
+            .map(|(event, url)| (event, url.to_owned()))
+            .collect())
     }
-}
 
-/// `url` with its scheme, host and port replaced by `base_url`'s (whose own
-/// path, if any, goes before `url`'s path).
-fn rebase(url: &str, base_url: Option<&str>) -> Result<String, CliError> {
-    let Some(base) = base_url else {
-        return Ok(url.to_owned());
-    };
-    // The same check the manifest's base URL gets.
-    CallbackListener::new(base, [])?;
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let path = url[after_scheme..]
-        .find('/')
-        .map_or("", |i| &url[after_scheme + i..]);
-    Ok(format!("{}{path}", base.trim_end_matches('/')))
+    /// The listener, its URLs moved to `base_url` if given.
+    fn listener(&self, base_url: Option<&str>) -> Result<CallbackListener, CliError> {
+        match base_url {
+            Some(base) => Ok(self.listener.with_base_url(base)?),
+            None => Ok(self.listener.clone()),
+        }
+    }
+
+    fn bad(&self, reason: String) -> CliError {
+        CliError::BadManifest {
+            path: self.path.clone(),
+            reason,
+        }
+    }
 }
