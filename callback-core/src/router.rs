@@ -12,7 +12,6 @@ use crate::{Event, Secret};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-use tracing::Instrument;
 
 /// The default body limit: 64 KiB.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -116,13 +115,7 @@ impl Router {
             Err(rejection) => Outcome::Rejected(rejection),
             Ok((handled, future)) => {
                 let deadline = self.inner.timeout.map(sleep);
-                let run = crate::run::run_handler(handled, future, deadline);
-                // No span when nothing listens (see `trace.rs`): then there
-                // is nothing to enter around each poll.
-                match trace.span().is_none() {
-                    true => run.await,
-                    false => run.instrument(trace.span().clone()).await,
-                }
+                crate::run::run_handler(handled, future, deadline, trace.span()).await
             }
         };
         trace.finish(&outcome);
