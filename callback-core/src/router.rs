@@ -93,9 +93,12 @@ impl Router {
     }
 
     /// Handles one request with no deadline.
-    pub async fn dispatch(&self, request: CallbackRequest<'_>) -> Outcome {
+    // Not an `async fn`: one wrapping state machine less to build and move.
+    pub fn dispatch<'a>(
+        &'a self,
+        request: CallbackRequest<'a>,
+    ) -> impl std::future::Future<Output = Outcome> + Send + 'a {
         self.dispatch_with_timer(request, |_| std::future::pending())
-            .await
     }
 
     /// Handles one request: verifies the `HASH` over the exact body bytes,
@@ -114,8 +117,14 @@ impl Router {
         let outcome = match self.prepare(&request, &trace) {
             Err(rejection) => Outcome::Rejected(rejection),
             Ok((handled, future)) => {
-                let deadline = self.inner.timeout.map(sleep);
-                crate::run::run_handler(handled, future, deadline, trace.span()).await
+                let deadline = std::pin::pin!(self.inner.timeout.map(sleep));
+                crate::run::RunHandler {
+                    handled,
+                    future,
+                    deadline: deadline.as_pin_mut(),
+                    span: trace.span(),
+                }
+                .await
             }
         };
         trace.finish(&outcome);

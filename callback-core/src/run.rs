@@ -27,28 +27,15 @@ pub(crate) fn start_handler(
 /// `Instrument` nested: each layer was an async state machine moved by
 /// value and a result read back through memory, about a tenth of a small
 /// callback in process (issue 8).
-pub(crate) async fn run_handler<D: Future<Output = ()>>(
-    handled: Handled,
-    future: HandlerFuture,
-    deadline: Option<D>,
-    span: &tracing::Span,
-) -> Outcome {
-    let deadline = std::pin::pin!(deadline);
-    RunHandler {
-        handled,
-        future,
-        deadline: deadline.as_pin_mut(),
-        span,
-    }
-    .await
-}
-
-/// The handler's future and the deadline's, polled in that order.
-struct RunHandler<'a, D> {
-    handled: Handled,
-    future: HandlerFuture,
-    deadline: Option<Pin<&'a mut D>>,
-    span: &'a tracing::Span,
+pub(crate) struct RunHandler<'a, D> {
+    /// What the outcome reports when the handler succeeds.
+    pub(crate) handled: Handled,
+    /// The handler's future.
+    pub(crate) future: HandlerFuture,
+    /// The deadline's future, pinned by the caller, if there is one.
+    pub(crate) deadline: Option<Pin<&'a mut D>>,
+    /// The callback's span.
+    pub(crate) span: &'a tracing::Span,
 }
 
 impl<D: Future<Output = ()>> Future for RunHandler<'_, D> {
