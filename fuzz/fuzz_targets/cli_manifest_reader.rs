@@ -1,29 +1,46 @@
-//! How `callback send --manifest` reads plugin-manifest.json.
-//!
-//! The CLI takes the secret with `Secret::from_manifest_str` (callback-core),
-//! fuzzed here. Its reading of `callbackListener` (`Manifest::read` in
-//! callback-cli/src/cmd/send.rs) is private to the `callback` binary, so it
-//! cannot be called from here; see FUZZING.md for the function asked to be
-//! exposed.
+//! How `callback send --manifest` reads plugin-manifest.json: the secret
+//! with `Secret::from_manifest_str`, the `callbackListener` with
+//! `CallbackListener::from_manifest_str` and, for `--base-url`,
+//! `CallbackListener::with_base_url` (all callback-core, as the CLI calls
+//! them in callback-cli/src/cmd/send.rs).
 //!
 //! Input: the manifest text (UTF-8; anything else is skipped).
 //!
 //! Properties:
 //! - Nothing panics.
-//! - The result is what an independent reading gives: after one leading
+//! - The secret is what an independent reading gives: after one leading
 //!   byte-order mark, not JSON is `ManifestJson` at serde_json's line and
 //!   column; no top-level `"secret"` is `MissingInManifest`; a non-string
 //!   one `NotAStringInManifest`; an empty or whitespace one
 //!   `EmptyInManifest`; otherwise the secret is that string, unchanged.
 //!   Two or more top-level `"secret"` keys (by their decoded names) are
 //!   `DuplicateInManifest` with their number.
-//! - Nothing about the secret's value shows in an error: the input with the
-//!   letters and digits of its `"secret"` value changed gives the same error
-//!   (and, when it succeeds, the changed secret).
+//! - The listener is what an independent reading (serde_json into ordered
+//!   members, repeated keys kept) gives: `InvalidJson` at serde_json's line
+//!   and column; `Missing` when the text is not an object or has no
+//!   top-level `callbackListener`; `DuplicateKey` with the number of them;
+//!   `NotAnObject`; then, member by member in the file's order, the first
+//!   of `UnknownEvent` (a key that is neither an event's wire name nor its
+//!   `-ize` alias), `DuplicateEvent` (an event met before, with both keys),
+//!   `UrlNotAString`, `InvalidUrl` (not `http://` or `https://`, an empty
+//!   authority, whitespace or a control character anywhere). Otherwise it
+//!   holds exactly those events with their URLs as decoded, in event order.
+//! - A listener read merges back into the same text (`merge_listener`) and
+//!   reads back equal.
+//! - `with_base_url`: a base `CallbackListener::new` refuses is refused
+//!   with the same error; otherwise each URL becomes the base (trailing `/`
+//!   trimmed) followed by the URL's own path, query and fragment: the URL
+//!   is `scheme://authority` then that suffix, the authority holding none
+//!   of `/?#` and the suffix empty or starting with one of them.
+//! - Nothing about the secret's value shows in a result: the input with the
+//!   letters and digits of its `"secret"` values changed gives the same
+//!   secret error (or, on success, the changed secret) and the same
+//!   listener result.
 
 #![no_main]
 
-use callback_core::{Secret, SecretError};
+use callback_core::manifest::{CallbackListener, ReadListenerError, merge_listener};
+use callback_core::{Event, Secret, SecretError, UnknownEvent};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -34,9 +51,16 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn run(text: &str) {
+    let listener = CallbackListener::from_manifest_str(text);
+    check_listener(text, &listener);
     let result = Secret::from_manifest_str(text);
     check_against_reading(text, &result);
     if let Some(rotated) = rotate_secret_value(text) {
+        assert_eq!(
+            CallbackListener::from_manifest_str(&rotated),
+            listener,
+            "the listener read depends on the secret"
+        );
         let other = Secret::from_manifest_str(&rotated);
         match (&result, &other) {
             (Ok(a), Ok(b)) => assert_eq!(
@@ -91,55 +115,198 @@ fn check_against_reading(text: &str, result: &Result<Secret, SecretError>) {
 /// How many top-level `"secret"` keys a JSON text has (0 if it is not an
 /// object).
 fn top_level_secrets(json: &str) -> usize {
-    struct Count(usize);
-    impl<'de> serde::Deserialize<'de> for Count {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> serde::de::Visitor<'de> for V {
-                type Value = Count;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("any JSON value")
+    match serde_json::from_str::<Json>(json) {
+        Ok(Json::Object(members)) => members.iter().filter(|(k, _)| k == "secret").count(),
+        _ => 0,
+    }
+}
+
+/// A JSON value read with every member of every object kept, in order,
+/// repeated keys too (serde_json's `Value` keeps the last of two).
+enum Json {
+    Object(Vec<(String, Json)>),
+    String(String),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Json;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Json>()? {
+                    members.push(member);
                 }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Count, A::Error> {
-                    let mut n = 0;
-                    while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
-                        n += usize::from(key == "secret");
-                    }
-                    Ok(Count(n))
-                }
-                fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                    self,
-                    mut seq: A,
-                ) -> Result<Count, A::Error> {
-                    while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                    Ok(Count(0))
-                }
-                fn visit_bool<E>(self, _: bool) -> Result<Count, E> {
-                    Ok(Count(0))
-                }
-                fn visit_i64<E>(self, _: i64) -> Result<Count, E> {
-                    Ok(Count(0))
-                }
-                fn visit_u64<E>(self, _: u64) -> Result<Count, E> {
-                    Ok(Count(0))
-                }
-                fn visit_f64<E>(self, _: f64) -> Result<Count, E> {
-                    Ok(Count(0))
-                }
-                fn visit_str<E>(self, _: &str) -> Result<Count, E> {
-                    Ok(Count(0))
-                }
-                fn visit_unit<E>(self) -> Result<Count, E> {
-                    Ok(Count(0))
+                Ok(Json::Object(members))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+                while seq.next_element::<Json>()?.is_some() {}
+                Ok(Json::Other)
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+                Ok(Json::String(s.to_owned()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Json, E> {
+                Ok(Json::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Json, E> {
+                Ok(Json::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Json, E> {
+                Ok(Json::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Json, E> {
+                Ok(Json::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Json, E> {
+                Ok(Json::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The listener an independent reading of `text` gives.
+fn expected_listener(text: &str) -> Result<Vec<(Event, String)>, ReadListenerError> {
+    let json = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Err(e) = serde_json::from_str::<Value>(json) {
+        let full = e.to_string();
+        let at = format!(" at line {} column {}", e.line(), e.column());
+        return Err(ReadListenerError::InvalidJson {
+            line: e.line(),
+            column: e.column(),
+            reason: full
+                .strip_suffix(&at)
+                .expect("serde_json says where")
+                .to_owned(),
+        });
+    }
+    let Ok(Json::Object(members)) = serde_json::from_str::<Json>(json) else {
+        return Err(ReadListenerError::Missing);
+    };
+    let found: Vec<&Json> = members
+        .iter()
+        .filter(|(k, _)| k == "callbackListener")
+        .map(|(_, v)| v)
+        .collect();
+    let listener = match found[..] {
+        [] => return Err(ReadListenerError::Missing),
+        [one] => one,
+        _ => return Err(ReadListenerError::DuplicateKey { count: found.len() }),
+    };
+    let Json::Object(entries) = listener else {
+        return Err(ReadListenerError::NotAnObject);
+    };
+    let mut read: Vec<(Event, &str, String)> = Vec::new();
+    for (name, value) in entries {
+        let Some(event) = Event::ALL
+            .into_iter()
+            .find(|e| e.wire_name() == name || e.alias() == Some(name.as_str()))
+        else {
+            return Err(UnknownEvent::new(name).into());
+        };
+        if let Some((_, first, _)) = read.iter().find(|(e, _, _)| *e == event) {
+            return Err(ReadListenerError::DuplicateEvent {
+                event,
+                first: (*first).to_owned(),
+                second: name.clone(),
+            });
+        }
+        let Json::String(url) = value else {
+            return Err(ReadListenerError::UrlNotAString { event });
+        };
+        if let Some(reason) = url_fault(url) {
+            return Err(ReadListenerError::InvalidUrl {
+                event,
+                url: url.clone(),
+                reason,
+            });
+        }
+        read.push((event, name, url.clone()));
+    }
+    read.sort_by_key(|(event, _, _)| *event);
+    Ok(read.into_iter().map(|(e, _, url)| (e, url)).collect())
+}
+
+/// What is wrong with a listener URL, by the documented rules.
+fn url_fault(url: &str) -> Option<&'static str> {
+    let Some((_, authority, _)) = split_url(url) else {
+        return Some("it must start with https:// or http://");
+    };
+    if authority.is_empty() {
+        return Some("it has no host");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it must not contain whitespace");
+    }
+    None
+}
+
+/// An `http` or `https` URL as scheme and `://`, authority (none of
+/// `/?#`), and the rest (empty, or starting with one of them).
+fn split_url(url: &str) -> Option<(&str, &str, &str)> {
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|s| url.starts_with(s))?;
+    let after = &url[scheme.len()..];
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    Some((scheme, &after[..end], &after[end..]))
+}
+
+fn check_listener(text: &str, result: &Result<CallbackListener, ReadListenerError>) {
+    let expected = expected_listener(text);
+    let listener = match (result, expected) {
+        (Ok(got), Ok(want)) => {
+            let got_entries: Vec<(Event, String)> =
+                got.entries().map(|(e, u)| (e, u.to_owned())).collect();
+            assert_eq!(got_entries, want);
+            got
+        }
+        (Err(got), Err(want)) => {
+            assert_eq!(got, &want);
+            return;
+        }
+        (got, want) => panic!("read {got:?}, expected {want:?}"),
+    };
+
+    let merged = merge_listener(text, listener).expect("a manifest read merges");
+    assert_eq!(
+        CallbackListener::from_manifest_str(&merged).as_ref(),
+        Ok(listener),
+        "merged back:\n{merged}"
+    );
+
+    for base in [
+        "http://127.0.0.1:8080",
+        "http://127.0.0.1:8080/proxy/",
+        "https://ext.example.com?x",
+        "127.0.0.1:8080",
+    ] {
+        let moved = listener.with_base_url(base);
+        match CallbackListener::new(base, []) {
+            Err(refused) => assert_eq!(moved, Err(refused), "{base}"),
+            Ok(_) => {
+                let moved = moved.expect("a base new() takes");
+                assert_eq!(moved.entries().len(), listener.entries().len());
+                for ((event, url), (moved_event, moved_url)) in
+                    listener.entries().zip(moved.entries())
+                {
+                    assert_eq!(event, moved_event);
+                    let (_, _, rest) = split_url(url).expect("a URL read is absolute");
+                    assert_eq!(
+                        moved_url,
+                        format!("{}{rest}", base.trim_end_matches('/')),
+                        "{url} moved to {base}"
+                    );
                 }
             }
-            d.deserialize_any(V)
         }
     }
-    serde_json::from_str::<Count>(json).map_or(0, |c| c.0)
 }
 
 /// Letters and digits moved one place on, so that the JSON around them
