@@ -39,10 +39,15 @@
 
 #![no_main]
 
+mod common;
+
 use callback_core::manifest::{CallbackListener, ReadListenerError, merge_listener};
 use callback_core::{Event, Secret, SecretError, UnknownEvent};
+use common::Members;
 use libfuzzer_sys::fuzz_target;
+use serde::de::IgnoredAny;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -115,60 +120,9 @@ fn check_against_reading(text: &str, result: &Result<Secret, SecretError>) {
 /// How many top-level `"secret"` keys a JSON text has (0 if it is not an
 /// object).
 fn top_level_secrets(json: &str) -> usize {
-    match serde_json::from_str::<Json>(json) {
-        Ok(Json::Object(members)) => members.iter().filter(|(k, _)| k == "secret").count(),
-        _ => 0,
-    }
-}
-
-/// A JSON value read with every member of every object kept, in order,
-/// repeated keys too (serde_json's `Value` keeps the last of two).
-enum Json {
-    Object(Vec<(String, Json)>),
-    String(String),
-    Other,
-}
-
-impl<'de> serde::Deserialize<'de> for Json {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Json;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry::<String, Json>()? {
-                    members.push(member);
-                }
-                Ok(Json::Object(members))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-                while seq.next_element::<Json>()?.is_some() {}
-                Ok(Json::Other)
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Json, E> {
-                Ok(Json::String(s.to_owned()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Json, E> {
-                Ok(Json::Other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Json, E> {
-                Ok(Json::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Json, E> {
-                Ok(Json::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Json, E> {
-                Ok(Json::Other)
-            }
-            fn visit_unit<E>(self) -> Result<Json, E> {
-                Ok(Json::Other)
-            }
-        }
-        d.deserialize_any(V)
-    }
+    serde_json::from_str::<Members<IgnoredAny>>(json).map_or(0, |members| {
+        members.0.iter().filter(|(k, _)| k == "secret").count()
+    })
 }
 
 /// The listener an independent reading of `text` gives.
@@ -186,24 +140,24 @@ fn expected_listener(text: &str) -> Result<Vec<(Event, String)>, ReadListenerErr
                 .to_owned(),
         });
     }
-    let Ok(Json::Object(members)) = serde_json::from_str::<Json>(json) else {
+    let Ok(Members(members)) = serde_json::from_str::<Members<Box<RawValue>>>(json) else {
         return Err(ReadListenerError::Missing);
     };
-    let found: Vec<&Json> = members
+    let found: Vec<&RawValue> = members
         .iter()
         .filter(|(k, _)| k == "callbackListener")
-        .map(|(_, v)| v)
+        .map(|(_, v)| &**v)
         .collect();
     let listener = match found[..] {
         [] => return Err(ReadListenerError::Missing),
         [one] => one,
         _ => return Err(ReadListenerError::DuplicateKey { count: found.len() }),
     };
-    let Json::Object(entries) = listener else {
+    let Ok(Members(entries)) = serde_json::from_str::<Members>(listener.get()) else {
         return Err(ReadListenerError::NotAnObject);
     };
     let mut read: Vec<(Event, &str, String)> = Vec::new();
-    for (name, value) in entries {
+    for (name, value) in &entries {
         let Some(event) = Event::ALL
             .into_iter()
             .find(|e| e.wire_name() == name || e.alias() == Some(name.as_str()))
@@ -217,7 +171,7 @@ fn expected_listener(text: &str) -> Result<Vec<(Event, String)>, ReadListenerErr
                 second: name.clone(),
             });
         }
-        let Json::String(url) = value else {
+        let Value::String(url) = value else {
             return Err(ReadListenerError::UrlNotAString { event });
         };
         if let Some(reason) = url_fault(url) {

@@ -31,12 +31,13 @@
 
 #![no_main]
 
+mod common;
+
 use callback_core::manifest::{CallbackListener, MergeError, Registration, merge_listener};
 use callback_core::{Event, default_path};
+use common::Members;
 use libfuzzer_sys::fuzz_target;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
-use std::fmt;
 
 const KEY: &str = "callbackListener";
 const BOM: char = '\u{feff}';
@@ -316,28 +317,5 @@ fn end_of_value(b: &[u8], mut i: usize) -> usize {
             }
             i
         }
-    }
-}
-
-/// An object's members in order, with repeats.
-struct Members(Vec<(String, Value)>);
-
-impl<'de> de::Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-                let mut members = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    members.push(entry);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(MembersVisitor)
     }
 }

@@ -38,18 +38,19 @@
 
 #![no_main]
 
+mod common;
+
 use callback_core::payload::PayloadErrorKind;
 use callback_core::{
     CallContext, CallbackRequest, Event, Handler, HandlerFuture, HandlerInfo, HandlerList,
     MissingState, OrgId, Outcome, Rejection, Router, Secret, SignatureError, SignatureHeader,
     Signer, StateMap, Verifier,
 };
+use common::Members;
 use futures_util::FutureExt;
 use libfuzzer_sys::fuzz_target;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
-use std::fmt;
 
 /// A secret no fuzz input is compared with: the reference for "does not
 /// depend on the secret".
@@ -285,29 +286,6 @@ fn assert_no_mac(text: &str, macs: &[String], inputs: &[&[u8]]) {
         if lower.contains(mac.as_str()) && !carried(mac.as_bytes()) {
             panic!("a message holds an expected MAC: {text}");
         }
-    }
-}
-
-/// The body's top-level members in order, with repeats: what `Value` loses.
-struct Members(Vec<(String, Value)>);
-
-impl<'de> de::Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-                let mut members = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    members.push(entry);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(MembersVisitor)
     }
 }
 
