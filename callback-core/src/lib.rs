@@ -24,7 +24,7 @@
 //! | [`Event`] | the eight platform events |
 //! | [`payload`] | the callback body: [`Payload`], [`OrgId`], [`SecurityContext`] |
 //! | [`signature`] | the `HASH` header: [`Secret`], [`Signer`], [`Verifier`], pluggable schemes |
-//! | [`manifest`] | the `callbackListener` section and its format-preserving merge |
+//! | [`manifest`] | the `callbackListener` section, reading it back, and (feature `merge`) its format-preserving merge |
 //! | [`Router`] | verify, parse, route, call: one [`Outcome`] for every adapter |
 //! | [`FromCallback`] | handler arguments: [`Callback`], [`State`], [`Extra`], … |
 //! | [`testing`] | signed (and deliberately broken) requests for tests |

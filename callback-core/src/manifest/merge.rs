@@ -8,7 +8,7 @@ use jsonc_parser::common::{Range, Ranged};
 /// The manifest key this crate owns.
 const KEY: &str = "callbackListener";
 
-/// Why a manifest could not be merged.
+/// Why a manifest could not be merged. Needs the `merge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MergeError {
@@ -34,7 +34,8 @@ pub enum MergeError {
     },
 }
 
-/// Returns `manifest` with its `callbackListener` set to `listener`.
+/// Returns `manifest` with its `callbackListener` set to `listener`. Needs
+/// the `merge` feature (callback-build and the `callback` CLI turn it on).
 ///
 /// Only that one value changes: every other key, its order, its value and
 /// the file's indentation stay byte for byte. A missing `callbackListener`
@@ -65,6 +66,17 @@ pub fn merge_listener(manifest: &str, listener: &CallbackListener) -> Result<Str
     }
 }
 
+/// The top-level object of a manifest `text`, with the byte range of every
+/// member, or `None` if `text` is not an object (or not JSON even for the
+/// lenient parser).
+fn top_level_object(text: &str) -> Option<Object<'_>> {
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).ok()?;
+    match parsed.value? {
+        Value::Object(object) => Some(object),
+        _ => None,
+    }
+}
+
 /// The UTF-8 byte-order mark.
 const BOM: char = '\u{feff}';
 
@@ -80,7 +92,7 @@ fn merge_without_bom(manifest: &str, listener: &CallbackListener) -> Result<Stri
     if !value.is_object() {
         return Err(MergeError::NotAnObject);
     }
-    let object = super::top_level_object(manifest)
+    let object = top_level_object(manifest)
         .expect("text that is strict JSON is also valid for the lenient parser");
 
     let mut found = object.properties.iter().filter(|p| p.name.as_str() == KEY);

@@ -1,14 +1,18 @@
 //! The `callbackListener` section of `plugin-manifest.json`: built from the
 //! registered handlers, merged into an existing manifest without touching
-//! anything else in it, and read back from one.
+//! anything else in it (with the `merge` feature, which build scripts and
+//! tools turn on and a running server does not need), and read back from
+//! one.
 
 mod drift;
 mod listener;
+#[cfg(feature = "merge")]
 mod merge;
 mod read;
 
 pub use drift::{Drift, DriftError, HANDLERS_FILE, HandlerRecord, ScannedHandlers, check_drift};
 pub use listener::{CallbackListener, ListenerError, Registration};
+#[cfg(feature = "merge")]
 pub use merge::{MergeError, merge_listener};
 pub use read::ReadListenerError;
 
@@ -20,27 +24,40 @@ pub(crate) fn json_error_reason(err: &serde_json::Error) -> String {
     full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
 }
 
-/// The top-level object of a manifest `text`, with the byte range of every
-/// member, or `None` if `text` is not an object (or not JSON even for the
-/// lenient parser).
-pub(crate) fn top_level_object(text: &str) -> Option<jsonc_parser::ast::Object<'_>> {
-    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).ok()?;
-    match parsed.value? {
-        jsonc_parser::ast::Value::Object(object) => Some(object),
-        _ => None,
+/// A JSON object's members in file order, repeated keys kept (serde_json's
+/// `Value` keeps only the last of two equal keys). Not an object is an
+/// error.
+pub(crate) struct Members<V>(pub(crate) Vec<(String, V)>);
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Members<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for MembersVisitor<V> {
+            type Value = Members<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members<V>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor(std::marker::PhantomData))
     }
 }
 
 /// How many top-level keys named `key` the manifest `text` has (0 when it
-/// is not an object). JSON readers disagree on which of two equal keys
+/// is not a JSON object). JSON readers disagree on which of two equal keys
 /// counts (serde_json and `JSON.parse` keep the last, others the first), so
 /// a key this crate reads or writes must appear once.
 pub(crate) fn count_top_level_keys(text: &str, key: &str) -> usize {
-    top_level_object(text).map_or(0, |object| {
-        object
-            .properties
-            .iter()
-            .filter(|p| p.name.as_str() == key)
-            .count()
+    serde_json::from_str::<Members<serde::de::IgnoredAny>>(text).map_or(0, |Members(members)| {
+        members.iter().filter(|(name, _)| name == key).count()
     })
 }

@@ -2,9 +2,10 @@
 //! a local stand-in for Zoho does to know where to POST each event.
 
 use super::listener::{check_absolute_url, check_base_url};
-use super::{CallbackListener, ListenerError, json_error_reason, top_level_object};
+use super::{CallbackListener, ListenerError, Members, json_error_reason};
 use crate::{Event, UnknownEvent};
-use jsonc_parser::ast::Value as Ast;
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The manifest key read.
 const KEY: &str = "callbackListener";
@@ -108,49 +109,48 @@ impl CallbackListener {
     /// ```
     pub fn from_manifest_str(text: &str) -> Result<Self, ReadListenerError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        // Strict JSON first: the syntax-tree parser, which keeps repeated
-        // keys and their order, is lenient (comments, trailing commas).
-        serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
-            ReadListenerError::InvalidJson {
-                line: e.line(),
-                column: e.column(),
-                reason: json_error_reason(&e),
-            }
+        serde_json::from_str::<Value>(text).map_err(|e| ReadListenerError::InvalidJson {
+            line: e.line(),
+            column: e.column(),
+            reason: json_error_reason(&e),
         })?;
-        let top = top_level_object(text).ok_or(ReadListenerError::Missing)?;
-        let mut found = top.properties.iter().filter(|p| p.name.as_str() == KEY);
-        let listener = found.next().ok_or(ReadListenerError::Missing)?;
+        // serde_json's `Value` keeps the last of two equal keys: the members
+        // are read again in order, with repeats, to refuse those.
+        let Ok(top) = serde_json::from_str::<Members<Box<RawValue>>>(text) else {
+            return Err(ReadListenerError::Missing);
+        };
+        let mut found = top.0.iter().filter(|(name, _)| name == KEY);
+        let (_, listener) = found.next().ok_or(ReadListenerError::Missing)?;
         let others = found.count();
         if others > 0 {
             return Err(ReadListenerError::DuplicateKey { count: others + 1 });
         }
-        let Ast::Object(object) = &listener.value else {
+        let Ok(Members(members)) = serde_json::from_str::<Members<Value>>(listener.get()) else {
             return Err(ReadListenerError::NotAnObject);
         };
 
         let mut slots: [Option<(&str, String)>; Event::COUNT] = Default::default();
-        for entry in &object.properties {
-            let name = entry.name.as_str();
+        for (name, value) in &members {
             let event = Event::from_wire_name(name).ok_or_else(|| UnknownEvent::new(name))?;
             let slot = &mut slots[event.index()];
             if let Some((first, _)) = slot {
                 return Err(ReadListenerError::DuplicateEvent {
                     event,
                     first: (*first).to_owned(),
-                    second: name.to_owned(),
+                    second: name.clone(),
                 });
             }
-            let Ast::StringLit(url) = &entry.value else {
+            let Value::String(url) = value else {
                 return Err(ReadListenerError::UrlNotAString { event });
             };
-            if let Err(reason) = check_absolute_url(&url.value) {
+            if let Err(reason) = check_absolute_url(url) {
                 return Err(ReadListenerError::InvalidUrl {
                     event,
-                    url: url.value.clone().into_owned(),
+                    url: url.clone(),
                     reason,
                 });
             }
-            *slot = Some((name, url.value.clone().into_owned()));
+            *slot = Some((name, url.clone()));
         }
         let entries = Event::ALL
             .into_iter()
