@@ -37,7 +37,10 @@ const HEX_LEN: usize = 64;
 /// Decoding through this table takes no branch per digit. The `hex` crate's
 /// per-digit branches mispredict on the random digits of a MAC: `perf` put
 /// its decode at about 85 ns of a 700 ns callback, this one at about 35
-/// (issue 8, `benches/paired.rs` on a shared 2-core machine).
+/// (issue 8, `benches/paired.rs` on a shared 2-core machine). RustCrypto's
+/// `base16ct::mixed::decode` (1.0.0), branch-free arithmetic, took 36.4 ns
+/// per MAC against this table's 24.5 ns (median of 40 alternating rounds of
+/// 200,000 decodes, same machine), so the table stays.
 const HEX_VALUE: [u8; 256] = {
     let mut table = [0xFF; 256];
     let mut i = 0;
