@@ -160,7 +160,14 @@ impl Config {
     }
 
     /// [`Config::run`], printing any warning as `cargo::warning=` and, on
-    /// failure, each problem as `cargo::error=` before exiting with status 1.
+    /// failure, each problem as `cargo::error=`, then ending the build
+    /// script.
+    ///
+    /// A failed run ends the process with status 0 on purpose: Cargo fails
+    /// the build on the `cargo::error=` lines alone ("build script logged
+    /// errors") and shows only them, where a non-zero status would add its
+    /// "failed to run custom build command" note with a dump of everything
+    /// the script printed under our messages.
     pub fn run_or_exit(&self) {
         let mut out = std::io::stdout().lock();
         match self.run_to(&mut out) {
@@ -174,7 +181,8 @@ impl Config {
                     let _ = writeln!(out, "cargo::error={line}");
                 }
                 let _ = out.flush();
-                std::process::exit(1);
+                // Cargo fails the build on the errors; see above.
+                std::process::exit(0);
             }
         }
     }
