@@ -99,12 +99,15 @@ pub use state::{MissingState, StateMap};
 #[macro_export]
 macro_rules! callbacks {
     ($($handler:path),* $(,)?) => {{
-        const _: () = if let $crate::__private::Option::Some(message) =
-            $crate::__private::duplicate_event(&[
-                $(<$handler as $crate::__private::StaticHandler>::INFO.event),*
-            ])
-        {
-            $crate::__private::panic!("{}", message)
+        const _: () = {
+            const MESSAGE: $crate::__private::DuplicateMessage =
+                $crate::__private::duplicate_event(
+                    &[$(<$handler as $crate::__private::StaticHandler>::INFO.event),*],
+                    &[$($crate::__private::stringify!($handler)),*],
+                );
+            if MESSAGE.is_some() {
+                $crate::__private::panic!("{}", MESSAGE.as_str())
+            }
         };
         $crate::HandlerList::new(&[
             $(<$handler as $crate::__private::StaticHandler>::HANDLER),*

@@ -12,37 +12,147 @@ pub use std::boxed::Box;
 pub use std::option::Option;
 pub use std::panic;
 pub use std::result::Result;
+pub use std::stringify;
 
-/// The message for the first event that two handlers of one `callbacks![]`
-/// list handle, if any. `callbacks![]` panics with it in a `const`, so the
-/// compile error names the event and points at the `callbacks![]` call.
-pub const fn duplicate_event(events: &[Event]) -> Option<&'static str> {
+/// The compile-time message for the first event that two handlers of one
+/// `callbacks![]` list handle, naming the event and both handlers as
+/// written in the list; empty when every event is handled once.
+/// `callbacks![]` panics with it in a `const`, so the compile error points
+/// at the `callbacks![]` call.
+pub const fn duplicate_event(events: &[Event], names: &[&str]) -> DuplicateMessage {
     let mut i = 0;
     while i < events.len() {
         let mut j = i + 1;
         while j < events.len() {
             if events[i].index() == events[j].index() {
-                return Some(duplicate_message(events[i]));
+                return DuplicateMessage::new(events[i], names[i], names[j]);
             }
             j += 1;
         }
         i += 1;
     }
-    None
+    DuplicateMessage::EMPTY
 }
 
-const fn duplicate_message(event: Event) -> &'static str {
-    match event {
-        Event::Install => "callbacks![] lists two handlers for onInstall; keep one",
-        Event::ZohoAuthorise => "callbacks![] lists two handlers for onZohoAuthorise; keep one",
-        Event::TpaAuthorise => "callbacks![] lists two handlers for onTPAAuthorise; keep one",
-        Event::TpaRevoke => "callbacks![] lists two handlers for onTPARevoke; keep one",
-        Event::Update => "callbacks![] lists two handlers for onUpdate; keep one",
-        Event::ConfigParamAdd => "callbacks![] lists two handlers for onConfigParamAdd; keep one",
-        Event::ConfigParamDelete => {
-            "callbacks![] lists two handlers for onConfigParamDelete; keep one"
+/// A message built in a `const`, such as "callbacks![] lists two handlers
+/// for onInstall: \`a\` and \`b\`; keep one" (without the names when they do
+/// not fit).
+pub struct DuplicateMessage {
+    bytes: [u8; DuplicateMessage::CAPACITY],
+    len: usize,
+}
+
+impl DuplicateMessage {
+    const CAPACITY: usize = 512;
+    const EMPTY: Self = DuplicateMessage {
+        bytes: [0; Self::CAPACITY],
+        len: 0,
+    };
+
+    const fn new(event: Event, first: &str, second: &str) -> Self {
+        let mut message = Self::EMPTY;
+        let parts: [&str; 7] = [
+            "callbacks![] lists two handlers for ",
+            event.wire_name(),
+            ": `",
+            first,
+            "` and `",
+            second,
+            "`; keep one",
+        ];
+        let mut total = 0;
+        let mut p = 0;
+        while p < parts.len() {
+            total += parts[p].len();
+            p += 1;
         }
-        Event::Uninstall => "callbacks![] lists two handlers for onUninstall; keep one",
-        _ => "callbacks![] lists two handlers for one event; keep one",
+        if total > Self::CAPACITY {
+            // Names too long to quote: the event alone.
+            message.push("callbacks![] lists two handlers for ");
+            message.push(event.wire_name());
+            message.push("; keep one");
+            return message;
+        }
+        let mut p = 0;
+        while p < parts.len() {
+            message.push(parts[p]);
+            p += 1;
+        }
+        message
+    }
+
+    const fn push(&mut self, part: &str) {
+        let bytes = part.as_bytes();
+        let mut k = 0;
+        while k < bytes.len() {
+            self.bytes[self.len] = bytes[k];
+            self.len += 1;
+            k += 1;
+        }
+    }
+
+    /// Whether there is a message (two handlers share an event).
+    pub const fn is_some(&self) -> bool {
+        self.len > 0
+    }
+
+    /// The message.
+    pub const fn as_str(&self) -> &str {
+        let (bytes, _) = self.bytes.split_at(self.len);
+        match core::str::from_utf8(bytes) {
+            Ok(message) => message,
+            Err(_) => "callbacks![] lists two handlers for one event; keep one",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_first_shared_event_and_both_handlers_as_listed() {
+        let message = duplicate_event(
+            &[
+                Event::Install,
+                Event::Update,
+                Event::Uninstall,
+                Event::Update,
+            ],
+            &["hi", "up", "bye", "crate::other::up"],
+        );
+        assert!(message.is_some());
+        assert_eq!(
+            message.as_str(),
+            "callbacks![] lists two handlers for onUpdate: `up` and `crate::other::up`; keep one"
+        );
+    }
+
+    #[test]
+    fn distinct_events_give_no_message() {
+        let message = duplicate_event(&Event::ALL, &["a"; Event::COUNT]);
+        assert!(!message.is_some());
+        assert_eq!(message.as_str(), "");
+    }
+
+    #[test]
+    fn names_too_long_to_quote_leave_the_event_alone() {
+        let long = "a".repeat(300);
+        let message = duplicate_event(&[Event::Install, Event::Install], &[&long, &long]);
+        assert_eq!(
+            message.as_str(),
+            "callbacks![] lists two handlers for onInstall; keep one"
+        );
+    }
+
+    #[test]
+    fn the_message_is_built_at_compile_time() {
+        const MESSAGE: DuplicateMessage =
+            duplicate_event(&[Event::TpaRevoke, Event::TpaRevoke], &["x", "y"]);
+        const TEXT: &str = MESSAGE.as_str();
+        assert_eq!(
+            TEXT,
+            "callbacks![] lists two handlers for onTPARevoke: `x` and `y`; keep one"
+        );
     }
 }
