@@ -71,6 +71,20 @@ impl<D: Future<Output = ()>> Future for RunHandler<'_, D> {
     }
 }
 
+impl<D> Drop for RunHandler<'_, D> {
+    /// Drops the handler's future (unfinished when its deadline came, or
+    /// when the request was dropped) inside the span too, as `Instrument`
+    /// would: a handler's `Drop` that logs keeps its callback's context.
+    fn drop(&mut self) {
+        if !self.span.is_none() {
+            let _entered = self.span.enter();
+            // `Pending` has no size: boxing it allocates nothing.
+            let finished: HandlerFuture = Box::pin(std::future::pending());
+            drop(std::mem::replace(&mut self.future, finished));
+        }
+    }
+}
+
 fn panicked(panic: &(dyn Any + Send)) -> Rejection {
     let message = panic
         .downcast_ref::<&str>()

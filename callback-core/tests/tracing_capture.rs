@@ -123,3 +123,58 @@ async fn a_warn_only_subscriber_still_sees_the_path_and_code_of_a_rejection() {
     assert!(logs.contains("signature_mismatch"), "{logs}");
     assert!(!logs.contains(SECURITY_CONTEXT), "{logs}");
 }
+
+/// Logs when it is dropped: a stand-in for a handler's guard or connection.
+struct LogsWhenDropped;
+
+impl Drop for LogsWhenDropped {
+    fn drop(&mut self) {
+        tracing::info!("the handler's future was dropped");
+    }
+}
+
+/// Logs, then waits past any deadline.
+#[callback_macros::on_install]
+async fn logs_then_waits() {
+    tracing::info!("the handler started");
+    let _guard = LogsWhenDropped;
+    std::future::pending::<()>().await;
+}
+
+/// A handler's own log lines carry its callback's span (path, event, org
+/// id), while it runs and when the deadline drops its future.
+#[tokio::test]
+async fn a_handlers_logs_are_inside_its_callback_span_even_when_the_deadline_drops_it() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let router = callback_core::Router::builder(callback_core::callbacks![logs_then_waits])
+        .secret(common::secret(SECRET))
+        .timeout(std::time::Duration::from_millis(20))
+        .build()
+        .expect("a valid router");
+    let request = common::signed(callback_core::Event::Install).build();
+    let outcome = router
+        .dispatch_with_timer(common::callback_request(&request), tokio::time::sleep)
+        .await;
+    assert_eq!(outcome.code(), "handler_timeout");
+
+    let logs = capture.text();
+    for message in ["the handler started", "the handler's future was dropped"] {
+        let line = logs
+            .lines()
+            .find(|line| line.contains(message))
+            .unwrap_or_else(|| panic!("{message:?} is not in the logs:\n{logs}"));
+        assert!(
+            line.contains(
+                "callback{path=\"/callbacks/onInstall\" event=\"onInstall\" org_id=387238"
+            ),
+            "{message:?} is outside the callback span: {line}"
+        );
+    }
+}
