@@ -93,8 +93,11 @@ servers="$(target_dir)/release"
 write_wrk_script "$WORK/request.lua"
 
 echo "instructions per callback (callgrind; in process: $N calls after one)"
-report "in process: sample callback (Router::dispatch vs. hand-written)" \
-    "$(per_call "$core" framework)" "$(per_call "$core" hand_written)"
+hand_written=$(per_call "$core" hand_written)
+report "in process: sample callback (Router::dispatch vs. hand-written; the handler takes an OrgId)" \
+    "$(per_call "$core" framework)" "$hand_written"
+report "in process: the same, the handler takes the whole Callback" \
+    "$(per_call "$core" framework_callback)" "$hand_written"
 report "in process: parse alone (Payload vs. borrowed struct)" \
     "$(per_call "$core" parse_framework)" "$(per_call "$core" parse_borrowed)"
 report "in process: verify a 64 KiB body (Verifier::verify vs. raw pre-keyed HMAC)" \

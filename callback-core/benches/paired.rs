@@ -13,8 +13,9 @@
 //! whatever else the machine does; `bench/instructions.sh` does it):
 //!
 //! ```text
-//! paired SIDE COUNT    (SIDE: framework, hand_written, verify_framework,
-//!                        verify_raw, parse_framework, parse_borrowed)
+//! paired SIDE COUNT    (SIDE: framework, framework_callback, hand_written,
+//!                        verify_framework, verify_raw, parse_framework,
+//!                        parse_borrowed)
 //! ```
 
 mod common;
@@ -31,9 +32,11 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
 
     let router = common::router();
+    let router_taking_callback = common::router_taking_callback();
     let baseline = HandWritten::new();
     let hash = common::sign(SAMPLE);
     common::assert_both_accept(&router, &baseline, &hash);
+    common::assert_both_accept(&router_taking_callback, &baseline, &hash);
 
     let verifier = Verifier::new(common::secret());
     let big: Vec<u8> = (0..64 * 1024).map(|i| (i % 251) as u8).collect();
@@ -43,6 +46,15 @@ fn main() {
         for _ in 0..n {
             black_box(common::dispatch(
                 &router,
+                black_box(common::request(&hash, SAMPLE)),
+            ));
+        }
+    });
+    // The same with a handler that takes the whole `Callback`.
+    let framework_callback: Side<'_> = Box::new(|n| {
+        for _ in 0..n {
+            black_box(common::dispatch(
+                &router_taking_callback,
                 black_box(common::request(&hash, SAMPLE)),
             ));
         }
@@ -88,8 +100,8 @@ fn main() {
 
     match args.first().map(String::as_str) {
         Some(
-            name @ ("framework" | "hand_written" | "verify_framework" | "verify_raw"
-            | "parse_framework" | "parse_borrowed"),
+            name @ ("framework" | "framework_callback" | "hand_written" | "verify_framework"
+            | "verify_raw" | "parse_framework" | "parse_borrowed"),
         ) => {
             let count = args
                 .get(1)
@@ -97,6 +109,7 @@ fn main() {
                 .expect("usage: paired SIDE COUNT");
             let side = match name {
                 "framework" => &framework,
+                "framework_callback" => &framework_callback,
                 "hand_written" => &hand_written,
                 "verify_framework" => &verify_framework,
                 "verify_raw" => &verify_raw,
@@ -110,8 +123,12 @@ fn main() {
             let quick = !args.iter().any(|a| a == "--bench");
             let rounds = if quick { 3 } else { 400 };
             report(
-                "callback/sample (ns per callback)",
+                "callback/sample (ns per callback; the handler takes an OrgId)",
                 compare(&framework, &hand_written, 2_000, rounds),
+            );
+            report(
+                "callback/sample, the handler takes the Callback (ns per callback)",
+                compare(&framework_callback, &hand_written, 2_000, rounds),
             );
             report(
                 "parse/sample (ns per parse)",

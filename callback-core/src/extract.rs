@@ -1,5 +1,6 @@
 //! Handler arguments: what a handler can ask for, and how it is provided.
 
+use crate::callback::LazyCallback;
 use crate::outcome::{Rejection, RejectionKind};
 use crate::state::{MissingState, StateMap};
 use crate::{Callback, Event, OrgId, Payload, SecurityContext};
@@ -9,19 +10,86 @@ use std::ops::{Deref, DerefMut};
 /// What an extractor reads from: the callback and the application state.
 #[derive(Clone, Copy, Debug)]
 pub struct CallContext<'a> {
-    callback: &'a Callback,
+    callback: Source<'a>,
     state: &'a StateMap,
+}
+
+/// Where the callback comes from.
+#[derive(Clone, Copy, Debug)]
+enum Source<'a> {
+    /// Built by the caller ([`CallContext::new`]).
+    Built(&'a Callback),
+    /// The router's parse, turned into a [`Callback`] on first use.
+    Lazy(&'a LazyCallback<'a>),
 }
 
 impl<'a> CallContext<'a> {
     /// A context over `callback` and `state`.
     pub fn new(callback: &'a Callback, state: &'a StateMap) -> Self {
-        CallContext { callback, state }
+        CallContext {
+            callback: Source::Built(callback),
+            state,
+        }
     }
 
-    /// The callback.
+    /// The router's context: the owned callback is built only when
+    /// something asks for it.
+    pub(crate) fn lazy(callback: &'a LazyCallback<'a>, state: &'a StateMap) -> Self {
+        CallContext {
+            callback: Source::Lazy(callback),
+            state,
+        }
+    }
+
+    /// The callback. The router builds it on the first call (copying the
+    /// security context out of the body); extractors that need only the
+    /// event or the org id read [`CallContext::event`] and
+    /// [`CallContext::org_id`], which cost nothing.
     pub fn callback(&self) -> &'a Callback {
-        self.callback
+        match self.callback {
+            Source::Built(callback) => callback,
+            Source::Lazy(lazy) => lazy.get(),
+        }
+    }
+
+    /// An owned callback, for the `Callback` and `Payload` extractors.
+    fn owned_callback(&self) -> Callback {
+        match self.callback {
+            Source::Built(callback) => callback.clone(),
+            Source::Lazy(lazy) => lazy.to_callback(),
+        }
+    }
+
+    /// The security context alone, for its extractor.
+    fn security_context(&self) -> Option<SecurityContext> {
+        match self.callback {
+            Source::Built(callback) => callback.security_context().cloned(),
+            Source::Lazy(lazy) => lazy.security_context(),
+        }
+    }
+
+    /// The extra fields alone, for their extractor.
+    fn extra(&self) -> Map<String, Value> {
+        match self.callback {
+            Source::Built(callback) => callback.extra().clone(),
+            Source::Lazy(lazy) => lazy.extra(),
+        }
+    }
+
+    /// The callback's event, without building the [`Callback`].
+    pub fn event(&self) -> Event {
+        match self.callback {
+            Source::Built(callback) => callback.event(),
+            Source::Lazy(lazy) => lazy.event(),
+        }
+    }
+
+    /// The callback's organisation, without building the [`Callback`].
+    pub fn org_id(&self) -> OrgId {
+        match self.callback {
+            Source::Built(callback) => callback.org_id(),
+            Source::Lazy(lazy) => lazy.org_id(),
+        }
     }
 
     /// The application state.
@@ -58,31 +126,31 @@ pub trait FromCallback: Sized {
 
 impl FromCallback for Callback {
     fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(cx.callback.clone())
+        Ok(cx.owned_callback())
     }
 }
 
 impl FromCallback for Payload {
     fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(cx.callback.payload().clone())
+        Ok(cx.owned_callback().into_payload())
     }
 }
 
 impl FromCallback for Event {
     fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(cx.callback.event())
+        Ok(cx.event())
     }
 }
 
 impl FromCallback for OrgId {
     fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(cx.callback.org_id())
+        Ok(cx.org_id())
     }
 }
 
 impl FromCallback for SecurityContext {
     fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        cx.callback.security_context().cloned().ok_or_else(|| {
+        cx.security_context().ok_or_else(|| {
             Rejection::new(
                 RejectionKind::InvalidPayload,
                 "the payload has no securityContext, which this handler needs",
@@ -113,7 +181,7 @@ impl Deref for Extra {
 
 impl FromCallback for Extra {
     fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(Extra(cx.callback.extra().clone()))
+        Ok(Extra(cx.extra()))
     }
 }
 

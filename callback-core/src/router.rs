@@ -1,6 +1,6 @@
 //! The framework-agnostic router: verify, parse, route, call, in that order.
 
-use crate::callback::Callback;
+use crate::callback::LazyCallback;
 use crate::extract::CallContext;
 use crate::handler::{HandlerFuture, HandlerList};
 use crate::manifest::{CallbackListener, ListenerError};
@@ -170,7 +170,7 @@ impl Router {
             ));
         }
 
-        let payload = verified.parse().map_err(|e| {
+        let fields = verified.parse_fields().map_err(|e| {
             let kind = match e.kind() {
                 PayloadErrorKind::Syntax => RejectionKind::InvalidJson,
                 PayloadErrorKind::UnknownEvent => RejectionKind::UnknownEvent,
@@ -179,8 +179,8 @@ impl Router {
             Rejection::new(kind, e.to_string())
         })?;
         let handled = Handled {
-            event: payload.event(),
-            org_id: payload.org_id(),
+            event: fields.event,
+            org_id: fields.org_id,
         };
         trace.record_callback(handled);
 
@@ -199,9 +199,9 @@ impl Router {
                 )
             })?;
 
-        let callback = Callback::new(payload, verified.secret_index());
+        let callback = LazyCallback::new(fields, verified.secret_index());
         let future =
-            crate::run::start_handler(handler, &CallContext::new(&callback, &inner.state))?;
+            crate::run::start_handler(handler, &CallContext::lazy(&callback, &inner.state))?;
         Ok((handled, future))
     }
 }

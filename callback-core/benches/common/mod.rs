@@ -13,7 +13,8 @@
 
 use callback_core::__private::StaticHandler;
 use callback_core::{
-    CallbackRequest, Handled, OrgId, Outcome, Router, Secret, SignatureHeader, Signer, callbacks,
+    Callback, CallbackRequest, Handled, HandlerList, OrgId, Outcome, Router, Secret,
+    SignatureHeader, Signer, callbacks,
 };
 use callback_macros::on_zoho_authorise;
 use hmac::{Hmac, Mac};
@@ -32,7 +33,15 @@ async fn noop(org: OrgId) {
     black_box(org);
 }
 
-/// The path `noop` is mounted at (the default for the event).
+/// The same with the whole [`Callback`] as its argument, as most handlers
+/// take it: the framework then builds the owned payload, copying the
+/// security context out of the body.
+#[on_zoho_authorise]
+async fn whole(callback: Callback) {
+    black_box(callback);
+}
+
+/// The path `noop` (and `whole`) is mounted at (the default for the event).
 pub fn noop_path() -> &'static str {
     <noop as StaticHandler>::INFO.path
 }
@@ -49,7 +58,16 @@ pub fn secret() -> Secret {
 
 /// The framework: `callbacks![noop]` behind a router with [`SECRET`].
 pub fn router() -> Router {
-    Router::builder(callbacks![noop])
+    router_for(callbacks![noop])
+}
+
+/// The same with `callbacks![whole]`.
+pub fn router_taking_callback() -> Router {
+    router_for(callbacks![whole])
+}
+
+fn router_for(handlers: HandlerList) -> Router {
+    Router::builder(handlers)
         .secret(secret())
         .build()
         .expect("a valid router")

@@ -1,10 +1,13 @@
 //! Reading a payload from JSON bytes in one pass, keeping unknown fields.
 
-use super::{OrgId, Payload, PayloadError, SecurityContext};
+use super::fields::Fields;
+use super::security_context::BorrowedContext;
+use super::{OrgId, PayloadError};
 use crate::Event;
 use callback_spec::UnknownEvent;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 const EVENT: &str = "event";
@@ -17,10 +20,10 @@ pub(super) fn is_known_field(name: &str) -> bool {
 
 /// Parses a callback body. An unknown event name is reported apart from
 /// other data errors, so that it can get its own rejection code.
-pub(super) fn parse(body: &[u8]) -> Result<Payload, PayloadError> {
-    let wire: Wire = serde_json::from_slice(body).map_err(PayloadError::from_json)?;
+pub(super) fn parse(body: &[u8]) -> Result<Fields<'_>, PayloadError> {
+    let wire: Wire<'_> = serde_json::from_slice(body).map_err(PayloadError::from_json)?;
     let event = wire.event.map_err(PayloadError::unknown_event)?;
-    Ok(Payload {
+    Ok(Fields {
         event,
         org_id: wire.org_id,
         security_context: wire.security_context,
@@ -28,14 +31,14 @@ pub(super) fn parse(body: &[u8]) -> Result<Payload, PayloadError> {
     })
 }
 
-struct Wire {
+struct Wire<'b> {
     event: Result<Event, UnknownEvent>,
     org_id: OrgId,
-    security_context: Option<SecurityContext>,
-    extra: Map<String, Value>,
+    security_context: Option<Cow<'b, str>>,
+    extra: Option<Map<String, Value>>,
 }
 
-impl<'de> de::Deserialize<'de> for Wire {
+impl<'de> de::Deserialize<'de> for Wire<'de> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(WireVisitor)
     }
@@ -44,29 +47,29 @@ impl<'de> de::Deserialize<'de> for Wire {
 struct WireVisitor;
 
 impl<'de> Visitor<'de> for WireVisitor {
-    type Value = Wire;
+    type Value = Wire<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a callback payload object with `event` and `orgId`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wire, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wire<'de>, A::Error> {
         let mut event = None;
         let mut org_id = None;
         let mut security_context = None;
-        let mut extra = Map::new();
+        let mut extra: Option<Map<String, Value>> = None;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match key {
                 Key::Event => set_once(&mut event, map.next_value::<EventName>()?.0, EVENT)?,
                 Key::OrgId => set_once(&mut org_id, map.next_value()?, ORG_ID)?,
                 Key::SecurityContext => set_once(
                     &mut security_context,
-                    map.next_value::<Option<SecurityContext>>()?,
+                    map.next_value::<Option<BorrowedContext<'de>>>()?,
                     SECURITY_CONTEXT,
                 )?,
                 Key::Other(name) => {
                     let value = map.next_value()?;
-                    if extra.insert(name, value).is_some() {
+                    if extra.get_or_insert_default().insert(name, value).is_some() {
                         return Err(de::Error::custom("a field appears twice"));
                     }
                 }
@@ -75,7 +78,7 @@ impl<'de> Visitor<'de> for WireVisitor {
         Ok(Wire {
             event: event.ok_or_else(|| de::Error::missing_field(EVENT))?,
             org_id: org_id.ok_or_else(|| de::Error::missing_field(ORG_ID))?,
-            security_context: security_context.flatten(),
+            security_context: security_context.flatten().map(|c| c.0),
             extra,
         })
     }

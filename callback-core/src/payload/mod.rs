@@ -2,10 +2,12 @@
 
 mod de;
 mod error;
+mod fields;
 mod org_id;
 mod security_context;
 
 pub use error::{PayloadError, PayloadErrorKind};
+pub(crate) use fields::Fields;
 pub use org_id::OrgId;
 pub use security_context::SecurityContext;
 
@@ -71,6 +73,11 @@ impl Payload {
 
     /// Parses bytes whose signature was checked. Crate-private on purpose.
     pub(crate) fn from_verified_bytes(body: &[u8]) -> Result<Payload, PayloadError> {
+        de::parse(body).map(Fields::into_payload)
+    }
+
+    /// The same, borrowing from `body` instead of copying out of it.
+    pub(crate) fn fields_from_verified_bytes(body: &[u8]) -> Result<Fields<'_>, PayloadError> {
         de::parse(body)
     }
 

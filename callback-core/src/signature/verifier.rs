@@ -2,7 +2,7 @@
 
 use super::{HmacSha256Hex, SchemeKey, SignatureError, SignatureHeader, SignatureScheme};
 use crate::Secret;
-use crate::payload::{Payload, PayloadError};
+use crate::payload::{Fields, Payload, PayloadError};
 use std::fmt;
 use std::sync::Arc;
 
@@ -105,6 +105,11 @@ impl<'b> Verified<'b> {
     /// Parses the verified bytes, as they are: nothing is re-serialised.
     pub fn parse(&self) -> Result<Payload, PayloadError> {
         Payload::from_verified_bytes(self.body)
+    }
+
+    /// The same, borrowing from the body: what the router reads.
+    pub(crate) fn parse_fields(&self) -> Result<Fields<'b>, PayloadError> {
+        Payload::fields_from_verified_bytes(self.body)
     }
 
     /// The verified body.
