@@ -1,6 +1,6 @@
 //! One verified, parsed callback, as handlers see it.
 
-use crate::payload::Fields;
+use crate::payload::BorrowedFields;
 use crate::{Event, OrgId, Payload, SecurityContext};
 use serde_json::{Map, Value};
 use std::cell::OnceCell;
@@ -68,13 +68,13 @@ impl Callback {
 /// [`Event`], an [`OrgId`] or state costs no copy of the security context
 /// (issue 8).
 pub(crate) struct LazyCallback<'b> {
-    fields: Fields<'b>,
+    fields: BorrowedFields<'b>,
     secret_index: usize,
     built: OnceCell<Callback>,
 }
 
 impl<'b> LazyCallback<'b> {
-    pub(crate) fn new(fields: Fields<'b>, secret_index: usize) -> Self {
+    pub(crate) fn new(fields: BorrowedFields<'b>, secret_index: usize) -> Self {
         LazyCallback {
             fields,
             secret_index,

@@ -1,14 +1,13 @@
 //! Reading a payload from JSON bytes in one pass, keeping unknown fields.
 
 use super::fields::Fields;
-use super::security_context::BorrowedContext;
 use super::{OrgId, PayloadError};
 use crate::Event;
 use callback_spec::UnknownEvent;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 const EVENT: &str = "event";
 const ORG_ID: &str = "orgId";
@@ -18,10 +17,14 @@ pub(super) fn is_known_field(name: &str) -> bool {
     matches!(name, EVENT | ORG_ID | SECURITY_CONTEXT)
 }
 
-/// Parses a callback body. An unknown event name is reported apart from
-/// other data errors, so that it can get its own rejection code.
-pub(super) fn parse(body: &[u8]) -> Result<Fields<'_>, PayloadError> {
-    let wire: Wire<'_> = serde_json::from_slice(body).map_err(PayloadError::from_json)?;
+/// Parses a callback body, the security context as `C` (borrowed or
+/// owned). An unknown event name is reported apart from other data errors,
+/// so that it can get its own rejection code.
+pub(super) fn parse<'de, C>(body: &'de [u8]) -> Result<Fields<C>, PayloadError>
+where
+    C: de::Deserialize<'de>,
+{
+    let wire: Wire<C> = serde_json::from_slice(body).map_err(PayloadError::from_json)?;
     let event = wire.event.map_err(PayloadError::unknown_event)?;
     Ok(Fields {
         event,
@@ -31,29 +34,29 @@ pub(super) fn parse(body: &[u8]) -> Result<Fields<'_>, PayloadError> {
     })
 }
 
-struct Wire<'b> {
+struct Wire<C> {
     event: Result<Event, UnknownEvent>,
     org_id: OrgId,
-    security_context: Option<Cow<'b, str>>,
+    security_context: Option<C>,
     extra: Option<Map<String, Value>>,
 }
 
-impl<'de> de::Deserialize<'de> for Wire<'de> {
+impl<'de, C: de::Deserialize<'de>> de::Deserialize<'de> for Wire<C> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(WireVisitor)
+        deserializer.deserialize_map(WireVisitor(PhantomData))
     }
 }
 
-struct WireVisitor;
+struct WireVisitor<C>(PhantomData<C>);
 
-impl<'de> Visitor<'de> for WireVisitor {
-    type Value = Wire<'de>;
+impl<'de, C: de::Deserialize<'de>> Visitor<'de> for WireVisitor<C> {
+    type Value = Wire<C>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a callback payload object with `event` and `orgId`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wire<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wire<C>, A::Error> {
         let mut event = None;
         let mut org_id = None;
         let mut security_context = None;
@@ -64,7 +67,7 @@ impl<'de> Visitor<'de> for WireVisitor {
                 Key::OrgId => set_once(&mut org_id, map.next_value()?, ORG_ID)?,
                 Key::SecurityContext => set_once(
                     &mut security_context,
-                    map.next_value::<Option<BorrowedContext<'de>>>()?,
+                    map.next_value::<Option<C>>()?,
                     SECURITY_CONTEXT,
                 )?,
                 Key::Other(name) => {
@@ -78,7 +81,7 @@ impl<'de> Visitor<'de> for WireVisitor {
         Ok(Wire {
             event: event.ok_or_else(|| de::Error::missing_field(EVENT))?,
             org_id: org_id.ok_or_else(|| de::Error::missing_field(ORG_ID))?,
-            security_context: security_context.flatten().map(|c| c.0),
+            security_context: security_context.flatten(),
             extra,
         })
     }

@@ -2,7 +2,7 @@
 
 use super::{HmacSha256Hex, SchemeKey, SignatureError, SignatureHeader, SignatureScheme};
 use crate::Secret;
-use crate::payload::{Fields, Payload, PayloadError};
+use crate::payload::{BorrowedFields, Payload, PayloadError};
 use std::fmt;
 use std::sync::Arc;
 
@@ -108,7 +108,7 @@ impl<'b> Verified<'b> {
     }
 
     /// The same, borrowing from the body: what the router reads.
-    pub(crate) fn parse_fields(&self) -> Result<Fields<'b>, PayloadError> {
+    pub(crate) fn parse_fields(&self) -> Result<BorrowedFields<'b>, PayloadError> {
         Payload::fields_from_verified_bytes(self.body)
     }
 
