@@ -42,9 +42,9 @@ mod common;
 
 use callback_core::payload::PayloadErrorKind;
 use callback_core::{
-    CallContext, CallbackRequest, Event, Handler, HandlerFuture, HandlerInfo, HandlerList,
-    MissingState, OrgId, Outcome, Rejection, Router, Secret, SignatureError, SignatureHeader,
-    Signer, StateMap, Verifier,
+    CallContext, Callback, CallbackRequest, Event, Extra, FromCallback, Handler, HandlerFuture,
+    HandlerInfo, HandlerList, MissingState, OrgId, Outcome, Payload, Rejection, Router, Secret,
+    SecurityContext, SignatureError, SignatureHeader, Signer, StateMap, Verifier,
 };
 use common::Members;
 use futures_util::FutureExt;
@@ -496,11 +496,25 @@ fn same_json(a: &Value, b: &Value) -> bool {
 
 // --- The router ----------------------------------------------------------
 
-/// A handler that records its call and succeeds at once.
+/// A handler that records its call and succeeds at once. Those for
+/// onInstall and onConfigParamAdd run the owned extractors before asking
+/// for `cx.callback()`, the others after, so that both ways of building the
+/// owned values from the router's parse are taken.
 struct Recorder(&'static HandlerInfo);
 
-/// What a handler call saw: event, org id, context, secret index.
-type Seen = (Event, OrgId, Option<String>, usize);
+/// What a handler call saw: the context's event and org id, its callback,
+/// and what each owned extractor gave (`Callback`, `Payload`, `Extra`,
+/// `SecurityContext`).
+#[derive(Debug, PartialEq)]
+struct Seen {
+    event: Event,
+    org_id: OrgId,
+    callback: Callback,
+    extracted: Callback,
+    payload: Payload,
+    extra: Extra,
+    security_context: Option<SecurityContext>,
+}
 
 thread_local! {
     /// What the last handler call saw.
@@ -517,13 +531,17 @@ impl Handler for Recorder {
     }
 
     fn call(&self, cx: &CallContext<'_>) -> Result<HandlerFuture, Rejection> {
-        let cb = cx.callback();
-        let seen = (
-            cb.event(),
-            cb.org_id(),
-            cb.security_context().map(|c| c.expose().to_owned()),
-            cb.secret_index(),
-        );
+        let built_first = !matches!(self.0.event, Event::Install | Event::ConfigParamAdd);
+        let early = built_first.then(|| cx.callback().clone());
+        let seen = Seen {
+            event: cx.event(),
+            org_id: cx.org_id(),
+            extracted: Callback::from_callback(cx)?,
+            payload: Payload::from_callback(cx)?,
+            extra: Extra::from_callback(cx)?,
+            security_context: Option::<SecurityContext>::from_callback(cx)?,
+            callback: early.unwrap_or_else(|| cx.callback().clone()),
+        };
         CALLED.with(|c| {
             assert!(c.borrow_mut().replace(seen).is_none(), "called twice");
         });
@@ -599,14 +617,20 @@ fn check_dispatch(
                 (handled.event, handled.org_id),
                 (payload.event(), payload.org_id())
             );
+            // Every way a handler reads the callback gives what
+            // `Verified::parse` gives, whichever is built first.
+            let expected = Callback::new(payload.clone(), verified.secret_index());
             assert_eq!(
                 called,
-                Some((
-                    payload.event(),
-                    payload.org_id(),
-                    payload.security_context().map(|c| c.expose().to_owned()),
-                    verified.secret_index(),
-                )),
+                Some(Seen {
+                    event: payload.event(),
+                    org_id: payload.org_id(),
+                    callback: expected.clone(),
+                    extracted: expected,
+                    extra: Extra(payload.extra().clone()),
+                    security_context: payload.security_context().cloned(),
+                    payload,
+                }),
                 "the handler did not see the verified payload"
             );
         }
