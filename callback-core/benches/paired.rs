@@ -14,8 +14,8 @@
 //!
 //! ```text
 //! paired SIDE COUNT    (SIDE: framework, framework_callback, hand_written,
-//!                        verify_framework, verify_raw, parse_framework,
-//!                        parse_borrowed)
+//!                        hand_written_async, verify_framework, verify_raw,
+//!                        parse_framework, parse_borrowed)
 //! ```
 
 mod common;
@@ -69,6 +69,19 @@ fn main() {
             .expect("accepted");
         }
     });
+    // The baseline awaited as a future with a boxed no-op handler: what
+    // being async with `dyn` handlers costs, apart from the framework.
+    let hand_written_async: Side<'_> = Box::new(|n| {
+        for _ in 0..n {
+            black_box(common::handle_async_boxed(
+                &baseline,
+                black_box(hash.as_bytes()),
+                black_box(b"application/json"),
+                black_box(SAMPLE),
+            ))
+            .expect("accepted");
+        }
+    });
     let verify_framework: Side<'_> = Box::new(|n| {
         for _ in 0..n {
             let header = SignatureHeader::One(black_box(big_hash.as_bytes()));
@@ -100,8 +113,8 @@ fn main() {
 
     match args.first().map(String::as_str) {
         Some(
-            name @ ("framework" | "framework_callback" | "hand_written" | "verify_framework"
-            | "verify_raw" | "parse_framework" | "parse_borrowed"),
+            name @ ("framework" | "framework_callback" | "hand_written" | "hand_written_async"
+            | "verify_framework" | "verify_raw" | "parse_framework" | "parse_borrowed"),
         ) => {
             let count = args
                 .get(1)
@@ -111,6 +124,7 @@ fn main() {
                 "framework" => &framework,
                 "framework_callback" => &framework_callback,
                 "hand_written" => &hand_written,
+                "hand_written_async" => &hand_written_async,
                 "verify_framework" => &verify_framework,
                 "verify_raw" => &verify_raw,
                 "parse_framework" => &parse_framework,
@@ -129,6 +143,14 @@ fn main() {
             report(
                 "callback/sample, the handler takes the Callback (ns per callback)",
                 compare(&framework_callback, &hand_written, 2_000, rounds),
+            );
+            report(
+                "callback/sample, hand-written awaited with a boxed no-op handler against plain (ns)",
+                compare(&hand_written_async, &hand_written, 2_000, rounds),
+            );
+            report(
+                "callback/sample, framework against that (ns; the handler takes an OrgId)",
+                compare(&framework, &hand_written_async, 2_000, rounds),
             );
             report(
                 "parse/sample (ns per parse)",
