@@ -136,30 +136,48 @@ fn main() {
         _ => {
             let quick = !args.iter().any(|a| a == "--bench");
             let rounds = if quick { 3 } else { 400 };
-            report(
-                "callback/sample (ns per callback; the handler takes an OrgId)",
-                compare(&framework, &hand_written, 2_000, rounds),
-            );
-            report(
-                "callback/sample, the handler takes the Callback (ns per callback)",
-                compare(&framework_callback, &hand_written, 2_000, rounds),
-            );
-            report(
-                "callback/sample, hand-written awaited with a boxed no-op handler against plain (ns)",
-                compare(&hand_written_async, &hand_written, 2_000, rounds),
-            );
-            report(
-                "callback/sample, framework against that (ns; the handler takes an OrgId)",
-                compare(&framework, &hand_written_async, 2_000, rounds),
-            );
-            report(
-                "parse/sample (ns per parse)",
-                compare(&parse_framework, &parse_borrowed, 2_000, rounds),
-            );
-            report(
-                "verify/64KiB (µs per body; ratio of times = inverse of the throughput ratio)",
-                compare(&verify_framework, &verify_raw, 20, rounds),
-            );
+            // (what is compared, side a, side b, calls per batch)
+            let comparisons: [(&str, &Side<'_>, &Side<'_>, u64); 6] = [
+                (
+                    "callback/sample (ns per callback; the handler takes an OrgId)",
+                    &framework,
+                    &hand_written,
+                    2_000,
+                ),
+                (
+                    "callback/sample, the handler takes the Callback (ns per callback)",
+                    &framework_callback,
+                    &hand_written,
+                    2_000,
+                ),
+                (
+                    "callback/sample, hand-written awaited with a boxed no-op handler against plain (ns)",
+                    &hand_written_async,
+                    &hand_written,
+                    2_000,
+                ),
+                (
+                    "callback/sample, framework against that (ns; the handler takes an OrgId)",
+                    &framework,
+                    &hand_written_async,
+                    2_000,
+                ),
+                (
+                    "parse/sample (ns per parse)",
+                    &parse_framework,
+                    &parse_borrowed,
+                    2_000,
+                ),
+                (
+                    "verify/64KiB (µs per body; ratio of times = inverse of the throughput ratio)",
+                    &verify_framework,
+                    &verify_raw,
+                    20,
+                ),
+            ];
+            for (name, a, b, batch) in comparisons {
+                report(name, compare(a, b, batch, rounds));
+            }
         }
     }
 }
