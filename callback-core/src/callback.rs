@@ -68,13 +68,13 @@ impl Callback {
 /// [`Event`], an [`OrgId`] or state costs no copy of the security context
 /// (issue 8).
 pub(crate) struct LazyCallback<'b> {
-    fields: BorrowedFields<'b>,
+    fields: &'b BorrowedFields<'b>,
     secret_index: usize,
     built: OnceCell<Callback>,
 }
 
 impl<'b> LazyCallback<'b> {
-    pub(crate) fn new(fields: BorrowedFields<'b>, secret_index: usize) -> Self {
+    pub(crate) fn new(fields: &'b BorrowedFields<'b>, secret_index: usize) -> Self {
         LazyCallback {
             fields,
             secret_index,

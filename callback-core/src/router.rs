@@ -170,14 +170,21 @@ impl Router {
             ));
         }
 
-        let fields = verified.parse_fields().map_err(|e| {
-            let kind = match e.kind() {
-                PayloadErrorKind::Syntax => RejectionKind::InvalidJson,
-                PayloadErrorKind::UnknownEvent => RejectionKind::UnknownEvent,
-                _ => RejectionKind::InvalidPayload,
-            };
-            Rejection::new(kind, e.to_string())
-        })?;
+        // Read in place: `?` would move the fields out of the result, piece
+        // by piece, and read them back whole, a failed store-to-load
+        // forwarding on every callback (issue 8).
+        let parsed = verified.parse_fields();
+        let fields = match &parsed {
+            Ok(fields) => fields,
+            Err(e) => {
+                let kind = match e.kind() {
+                    PayloadErrorKind::Syntax => RejectionKind::InvalidJson,
+                    PayloadErrorKind::UnknownEvent => RejectionKind::UnknownEvent,
+                    _ => RejectionKind::InvalidPayload,
+                };
+                return Err(Rejection::new(kind, e.to_string()));
+            }
+        };
         let handled = Handled {
             event: fields.event,
             org_id: fields.org_id,

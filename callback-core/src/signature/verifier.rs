@@ -71,10 +71,18 @@ impl Verifier {
             SignatureHeader::Repeated => return Err(SignatureError::Repeated),
             SignatureHeader::One(raw) => raw,
         };
-        let tag = self.scheme.decode(raw)?;
+        // Read in place: `?` would copy the 72-byte tag out of the result
+        // in 16-byte loads of bytes the decoder had just stored in smaller
+        // pieces, a failed store-to-load forwarding on every callback
+        // (issue 8).
+        let decoded = self.scheme.decode(raw);
+        let tag = match decoded {
+            Ok(ref tag) => tag,
+            Err(err) => return Err(err),
+        };
         self.keys
             .iter()
-            .position(|key| key.matches(body, &tag))
+            .position(|key| key.matches(body, tag))
             .map(|secret_index| Verified { body, secret_index })
             .ok_or(SignatureError::Mismatch)
     }
