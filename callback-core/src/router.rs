@@ -114,19 +114,24 @@ impl Router {
         F: std::future::Future<Output = ()>,
     {
         let trace = crate::trace::CallbackTrace::start(request.path);
-        let outcome = match self.prepare(&request, &trace) {
-            Err(rejection) => Outcome::Rejected(rejection),
-            Ok((handled, future)) => {
-                let deadline = std::pin::pin!(self.inner.timeout.map(sleep));
-                crate::run::RunHandler {
-                    handled,
-                    future,
-                    deadline: deadline.as_pin_mut(),
-                    span: trace.span(),
-                }
-                .await
+        // Not awaited inside the `match`: its scrutinee, the whole result,
+        // would be kept across the await in the future's state (issue 8).
+        let (handled, future) = match self.prepare(&request, &trace) {
+            Ok(started) => started,
+            Err(rejection) => {
+                let outcome = Outcome::Rejected(rejection);
+                trace.finish(&outcome);
+                return outcome;
             }
         };
+        let deadline = std::pin::pin!(self.inner.timeout.map(sleep));
+        let outcome = crate::run::RunHandler {
+            handled,
+            future,
+            deadline: deadline.as_pin_mut(),
+            span: trace.span(),
+        }
+        .await;
         trace.finish(&outcome);
         outcome
     }
