@@ -54,6 +54,7 @@
 //! Secrets, expected MACs and security contexts never appear in `Debug`
 //! output, error messages or logs.
 
+pub mod base_url;
 mod callback;
 mod extract;
 mod handler;
@@ -72,6 +73,7 @@ mod trace;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use base_url::{BaseUrl, BaseUrlError};
 pub use callback::Callback;
 pub use callback_spec::{
     DEFAULT_PATH_PREFIX, Event, PathError, UnknownEvent, default_path, validate_path,

@@ -1,6 +1,7 @@
 //! Building the `callbackListener` object from handler registrations.
 
 use crate::Event;
+use crate::base_url::{BaseUrl, BaseUrlError};
 use callback_spec::validate_path;
 
 /// One handler's claim on an event: what it handles, where, and its name
@@ -29,13 +30,13 @@ pub enum ListenerError {
         /// The second one.
         second: String,
     },
-    /// The base URL is not an absolute `http` or `https` URL without query
-    /// or fragment.
+    /// The base URL is not a [`BaseUrl`]: an absolute `http` or `https` URL
+    /// without credentials, query or fragment.
     #[error(
         "the base URL {url:?} is not usable: {reason}; give one such as \"https://ext.example.com\""
     )]
     InvalidBaseUrl {
-        /// The URL given.
+        /// The URL given, without any credentials it carried.
         url: String,
         /// What is wrong with it.
         reason: &'static str,
@@ -108,7 +109,7 @@ impl CallbackListener {
         let entries = slots
             .into_iter()
             .flatten()
-            .map(|reg| (reg.event, format!("{base}{}", reg.path)))
+            .map(|reg| (reg.event, base.join(&reg.path)))
             .collect();
         Ok(CallbackListener { entries })
     }
@@ -145,34 +146,9 @@ fn quote(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-pub(super) fn check_base_url(url: &str) -> Result<&str, ListenerError> {
-    let invalid = |reason| ListenerError::InvalidBaseUrl {
-        url: url.to_owned(),
-        reason,
-    };
-    check_absolute_url(url).map_err(invalid)?;
-    if url.contains(['?', '#']) {
-        return Err(invalid("it must not have a query or fragment"));
-    }
-    Ok(url.trim_end_matches('/'))
-}
-
-/// Whether `url` is an absolute `http` or `https` URL with a host and no
-/// whitespace; what is wrong with it if not.
-pub(super) fn check_absolute_url(url: &str) -> Result<(), &'static str> {
-    let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    else {
-        return Err("it must start with https:// or http://");
-    };
-    if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
-        return Err("it has no host");
-    }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("it must not contain whitespace");
-    }
-    Ok(())
+pub(super) fn check_base_url(url: &str) -> Result<BaseUrl, ListenerError> {
+    BaseUrl::parse(url)
+        .map_err(|BaseUrlError { url, reason }| ListenerError::InvalidBaseUrl { url, reason })
 }
 
 #[cfg(test)]
@@ -245,6 +221,16 @@ mod tests {
                 }
             );
         }
+        // Parsed by `url::Url`, not by hand: these once passed.
+        for url in ["https://:80", r#"https://ext.example.com/"},"secret":"pwn"#] {
+            let err = CallbackListener::new(url, []).unwrap_err();
+            assert!(
+                matches!(err, ListenerError::InvalidBaseUrl { .. }),
+                "{url}: {err:?}"
+            );
+        }
+        let err = CallbackListener::new("https://u:hunter2@x.example", []).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
         let err = CallbackListener::new("https://x.example", [reg(Event::Update, "up", "h")])
             .unwrap_err();
         assert!(matches!(err, ListenerError::InvalidPath { .. }), "{err:?}");

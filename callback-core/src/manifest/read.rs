@@ -1,7 +1,7 @@
 //! Reading the `callbackListener` of an existing `plugin-manifest.json`, as
 //! a local stand-in for Zoho does to know where to POST each event.
 
-use super::listener::{check_absolute_url, check_base_url};
+use super::listener::check_base_url;
 use super::{CallbackListener, ListenerError, Members, json_error_reason};
 use crate::{Event, UnknownEvent};
 use serde_json::Value;
@@ -69,7 +69,7 @@ pub enum ReadListenerError {
     InvalidUrl {
         /// The event.
         event: Event,
-        /// The URL given.
+        /// The URL given, without any credentials it carried.
         url: String,
         /// What is wrong with it.
         reason: &'static str,
@@ -143,11 +143,11 @@ impl CallbackListener {
             let Value::String(url) = value else {
                 return Err(ReadListenerError::UrlNotAString { event });
             };
-            if let Err(reason) = check_absolute_url(url) {
+            if let Err(err) = crate::base_url::parse_absolute(url) {
                 return Err(ReadListenerError::InvalidUrl {
                     event,
-                    url: url.clone(),
-                    reason,
+                    url: err.url,
+                    reason: err.reason,
                 });
             }
             *slot = Some((name, url.clone()));
@@ -179,7 +179,7 @@ impl CallbackListener {
         let base = check_base_url(base_url)?;
         let entries = self
             .entries()
-            .map(|(event, url)| (event, format!("{base}{}", path_of(url))))
+            .map(|(event, url)| (event, base.join(path_of(url))))
             .collect();
         Ok(CallbackListener { entries })
     }
