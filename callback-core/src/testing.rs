@@ -6,9 +6,13 @@
 
 use crate::{Event, OrgId, Payload, Secret, SecurityContext, Signer, default_path};
 use serde_json::Value;
+use std::fmt;
 
 /// A callback request to send in a test: path, headers and body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the path, the content type and the lengths of the `HASH`
+/// and the body, never their bytes: a test log is a log too.
+#[derive(Clone, PartialEq, Eq)]
 pub struct TestRequest {
     /// The path to POST to.
     pub path: String,
@@ -20,7 +24,18 @@ pub struct TestRequest {
     pub body: Vec<u8>,
 }
 
-#[derive(Clone, Debug)]
+impl fmt::Debug for TestRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestRequest")
+            .field("path", &self.path)
+            .field("hash_len", &self.hash.as_ref().map(String::len))
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+#[derive(Clone)]
 enum HashMode {
     Signed,
     SignedWith(Secret),
@@ -44,7 +59,10 @@ enum HashMode {
 /// assert_ne!(forged.hash.as_deref(), Some(Signer::new(&secret).sign(&forged.body).as_str()));
 /// # Ok::<(), callback_core::SecretError>(())
 /// ```
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the event and the org id, never the security context, the
+/// secret or a body.
+#[derive(Clone)]
 pub struct TestCallback {
     event: Event,
     org_id: u64,
@@ -56,6 +74,17 @@ pub struct TestCallback {
     hash: HashMode,
     content_type: Option<String>,
     tamper: bool,
+}
+
+impl fmt::Debug for TestCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestCallback")
+            .field("event", &self.event)
+            .field("org_id", &self.org_id)
+            .field("path", &self.path)
+            .field("tamper", &self.tamper)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The security context test callbacks carry unless told otherwise.
@@ -192,5 +221,41 @@ impl TestCallback {
         self.extra
             .iter()
             .fold(payload, |p, (k, v)| p.with_extra(k.clone(), v.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CallbackRequest, SignatureHeader};
+
+    #[test]
+    fn debug_of_request_types_shows_lengths_not_bytes() {
+        let secret = Secret::new("debug-secret-xyz").unwrap();
+        let test = TestCallback::new(Event::Install, &secret).security_context("SC-a+b/c=123");
+        let request = test.build();
+        let hash = request.hash.clone().unwrap();
+        let raw = CallbackRequest {
+            path: &request.path,
+            signature: SignatureHeader::One(hash.as_bytes()),
+            content_type: Some(b"application/json"),
+            body: &request.body,
+        };
+        for shown in [
+            format!("{test:?}"),
+            format!("{request:?}"),
+            format!("{raw:?}"),
+        ] {
+            for secret_bytes in ["SC-a+b/c=123", "debug-secret-xyz", &hash, "\"event\""] {
+                assert!(
+                    !shown.contains(secret_bytes),
+                    "{shown} shows {secret_bytes}"
+                );
+            }
+            // `{"` as a derived `Debug` of the body's bytes would print it.
+            assert!(!shown.contains("123, 34"), "{shown} shows the body");
+        }
+        assert!(format!("{raw:?}").contains(&format!("body_len: {}", request.body.len())));
+        assert!(format!("{request:?}").contains("hash_len: Some(64)"));
     }
 }
