@@ -31,8 +31,11 @@ pub struct Callbacks {
 }
 
 /// How long a callback's body may take to arrive, unless
-/// [`Callbacks::body_timeout`] says otherwise: 10 seconds.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// [`Callbacks::body_timeout`] says otherwise: 3 seconds. A callback body
+/// is at most the body limit (64 KiB by default) and Zoho expects an answer
+/// within about 5 seconds, so a body still arriving after 3 is a client
+/// holding a connection open, not Zoho.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl Callbacks {
     /// Starts configuring `handlers` (built with `callbacks![]`).
@@ -73,6 +76,13 @@ impl Callbacks {
     /// A deadline for each handler call; past it the caller gets `503`.
     pub fn timeout(self, timeout: Duration) -> Self {
         self.map(|b| b.timeout(timeout))
+    }
+
+    /// Refuses a signed body handled within the guard's window with `409
+    /// replayed_callback` (off by default): see
+    /// [`ReplayGuard`](callback_core::ReplayGuard).
+    pub fn replay_guard(self, guard: callback_core::ReplayGuard) -> Self {
+        self.map(|b| b.replay_guard(guard))
     }
 
     /// How long the whole body may take to arrive (default

@@ -50,6 +50,11 @@
 //! constant time. If the platform turns out to sign something else, implement
 //! [`signature::SignatureScheme`] and pass it to [`RouterBuilder::scheme`].
 //!
+//! The `HASH` covers the body only (no timestamp, no nonce, no path): a
+//! captured callback verifies forever. [`ReplayGuard`] (opt-in) refuses a
+//! body handled within a window; see its documentation for what it cannot
+//! refuse.
+//!
 //! Several secrets may be configured at once, for rotation without downtime.
 //! Secrets, expected MACs and security contexts never appear in `Debug`
 //! output, error messages or logs.
@@ -61,6 +66,7 @@ mod handler;
 pub mod manifest;
 mod outcome;
 pub mod payload;
+mod replay;
 mod router;
 mod run;
 mod secret;
@@ -85,6 +91,7 @@ pub use handler::{
 };
 pub use outcome::{Handled, Outcome, Rejection, RejectionKind};
 pub use payload::{OrgId, Payload, SecurityContext};
+pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayGuard};
 pub use router::{BuildError, CallbackRequest, DEFAULT_BODY_LIMIT, Router, RouterBuilder};
 pub use secret::{Secret, SecretError};
 pub use signature::{HmacSha256Hex, SignatureError, SignatureHeader, Signer, Verified, Verifier};

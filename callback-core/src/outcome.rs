@@ -61,6 +61,8 @@ rejection_kinds! {
     UnknownEvent => 400, "unknown_event";
     /// The payload's event is known but no handler at this path handles it.
     EventNotHandledHere => 400, "event_not_handled";
+    /// The same signed body was handled within the replay guard's window.
+    Replayed => 409, "replayed_callback";
     /// The handler returned an error.
     HandlerFailed => 500, "handler_error";
     /// The handler panicked.

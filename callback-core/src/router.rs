@@ -6,6 +6,7 @@ use crate::handler::{HandlerFuture, HandlerList};
 use crate::manifest::{CallbackListener, ListenerError};
 use crate::outcome::{Handled, Outcome, Rejection, RejectionKind};
 use crate::payload::PayloadErrorKind;
+use crate::replay::{Claim, ReplayGuard};
 use crate::signature::{HmacSha256Hex, SignatureError, SignatureHeader, SignatureScheme, Verifier};
 use crate::state::{MissingState, StateMap};
 use crate::{Event, Secret};
@@ -17,7 +18,10 @@ use std::time::Duration;
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
 /// What any HTTP layer hands the router for one request.
-#[derive(Clone, Copy, Debug)]
+///
+/// `Debug` shows the path and the lengths of the rest: the body holds the
+/// security context, and the `HASH` is a MAC of it.
+#[derive(Clone, Copy)]
 pub struct CallbackRequest<'a> {
     /// The request path, such as `/callbacks/onInstall`.
     pub path: &'a str,
@@ -27,6 +31,17 @@ pub struct CallbackRequest<'a> {
     pub content_type: Option<&'a [u8]>,
     /// The body, exactly as received.
     pub body: &'a [u8],
+}
+
+impl fmt::Debug for CallbackRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackRequest")
+            .field("path", &self.path)
+            .field("signature", &self.signature)
+            .field("content_type", &self.content_type.map(<[u8]>::len))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// Routes verified callbacks to their handlers.
@@ -46,6 +61,7 @@ struct Inner {
     state: StateMap,
     body_limit: usize,
     timeout: Option<Duration>,
+    replay: Option<ReplayGuard>,
 }
 
 /// One mounted path and the handler index of each event it serves.
@@ -64,6 +80,7 @@ impl Router {
             state: StateMap::new(),
             body_limit: DEFAULT_BODY_LIMIT,
             timeout: None,
+            replay: None,
         }
     }
 
@@ -116,7 +133,7 @@ impl Router {
         let trace = crate::trace::CallbackTrace::start(request.path);
         // Not awaited inside the `match`: its scrutinee, the whole result,
         // would be kept across the await in the future's state (issue 8).
-        let (handled, future) = match self.prepare(&request, &trace) {
+        let (handled, future, claim) = match self.prepare(&request, &trace) {
             Ok(started) => started,
             Err(rejection) => {
                 let outcome = Outcome::Rejected(rejection);
@@ -132,6 +149,11 @@ impl Router {
             span: trace.span(),
         }
         .await;
+        if let (Some(guard), Some(claim), Outcome::Rejected(_)) =
+            (&self.inner.replay, claim, &outcome)
+        {
+            guard.release(claim);
+        }
         trace.finish(&outcome);
         outcome
     }
@@ -145,12 +167,13 @@ impl Router {
         outcome
     }
 
-    /// Steps 1 to 5: everything up to starting the handler.
+    /// Steps 1 to 5: everything up to starting the handler, and the replay
+    /// guard's claim on the body, if there is a guard.
     fn prepare(
         &self,
         request: &CallbackRequest<'_>,
         trace: &crate::trace::CallbackTrace<'_>,
-    ) -> Result<(Handled, HandlerFuture), Rejection> {
+    ) -> Result<(Handled, HandlerFuture, Option<Claim>), Rejection> {
         let inner = &*self.inner;
         let route = inner
             .routes
@@ -211,10 +234,27 @@ impl Router {
                 )
             })?;
 
+        let claim = match &inner.replay {
+            None => None,
+            Some(guard) => Some(guard.claim(request.body).ok_or_else(|| {
+                Rejection::new(
+                    RejectionKind::Replayed,
+                    "this signed body was already handled; a replay is refused",
+                )
+            })?),
+        };
         let callback = LazyCallback::new(fields, verified.secret_index());
-        let future =
-            crate::run::start_handler(handler, &CallContext::lazy(&callback, &inner.state))?;
-        Ok((handled, future))
+        let started =
+            crate::run::start_handler(handler, &CallContext::lazy(&callback, &inner.state));
+        match started {
+            Ok(future) => Ok((handled, future, claim)),
+            Err(rejection) => {
+                if let (Some(guard), Some(claim)) = (&inner.replay, claim) {
+                    guard.release(claim);
+                }
+                Err(rejection)
+            }
+        }
     }
 }
 
@@ -226,6 +266,7 @@ impl fmt::Debug for Router {
             .field("state", &self.inner.state)
             .field("body_limit", &self.inner.body_limit)
             .field("timeout", &self.inner.timeout)
+            .field("replay", &self.inner.replay)
             .finish()
     }
 }
@@ -265,6 +306,7 @@ pub struct RouterBuilder {
     state: StateMap,
     body_limit: usize,
     timeout: Option<Duration>,
+    replay: Option<ReplayGuard>,
 }
 
 impl RouterBuilder {
@@ -303,6 +345,16 @@ impl RouterBuilder {
     /// A deadline for each handler call; past it the caller gets `503`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Refuses a signed body handled within the guard's window with `409
+    /// replayed_callback` (off by default). Zoho's `HASH` covers the body
+    /// only, so without it a captured callback verifies forever; with it, a
+    /// genuine redelivery of a handled callback within the window is refused
+    /// too. See [`ReplayGuard`].
+    pub fn replay_guard(mut self, guard: ReplayGuard) -> Self {
+        self.replay = Some(guard);
         self
     }
 
@@ -345,6 +397,7 @@ impl RouterBuilder {
                 state: self.state,
                 body_limit: self.body_limit,
                 timeout: self.timeout,
+                replay: self.replay,
             }),
         })
     }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use callback_core::ReplayGuard;
 use callback_core::manifest::ListenerError;
 use callback_core::{
     BuildError, CallbackRequest, Event, Handled, HandlerList, MissingState, OrgId, Outcome,
@@ -12,9 +13,10 @@ use callback_core::{
 use common::{
     ADAPTER_KINDS, Behaviour, CONFIG_ADD, CONFIG_DELETE, FAILURE, Hits, INSTALL, SECRET,
     SECURITY_CONTEXT, SHARED_PATH, TestHandler, Unprovided, dispatch, info, rejection_table,
-    secret, signed, table_router,
+    secret, signed, table_handlers, table_router,
 };
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 /// The status and code each kind must map to, written out independently of
 /// the crate's own table.
@@ -35,6 +37,7 @@ fn expected_status_and_code(kind: RejectionKind) -> (u16, &'static str) {
         K::InvalidPayload => (400, "invalid_payload"),
         K::UnknownEvent => (400, "unknown_event"),
         K::EventNotHandledHere => (400, "event_not_handled"),
+        K::Replayed => (409, "replayed_callback"),
         K::HandlerFailed => (500, "handler_error"),
         K::HandlerPanicked => (500, "handler_panicked"),
         K::MissingState => (500, "missing_state"),
@@ -53,6 +56,9 @@ fn the_table_covers_every_kind_the_router_decides() {
     let decided: BTreeSet<_> = RejectionKind::ALL
         .iter()
         .filter(|k| !ADAPTER_KINDS.contains(k))
+        // Decided on a second request, with a guard configured: tested by
+        // `a_replayed_body_is_refused_*` below.
+        .filter(|k| **k != RejectionKind::Replayed)
         .map(|k| k.code())
         .collect();
     assert_eq!(covered, decided);
@@ -329,4 +335,88 @@ async fn a_header_value_is_checked_before_the_content_type() {
         .await;
     assert_eq!(outcome.code(), "missing_signature");
     assert_eq!(hits.entered(), 0);
+}
+
+/// How many onInstall callbacks were handled.
+fn installs(hits: &Hits) -> usize {
+    let handled = hits.handled();
+    handled
+        .iter()
+        .filter(|c| c.event() == Event::Install)
+        .count()
+}
+
+/// A router over the table handlers with a replay guard.
+fn guarded_router(guard: ReplayGuard) -> (Router, Hits) {
+    let hits = Hits::default();
+    let router = Router::builder(table_handlers())
+        .secret(secret(SECRET))
+        .state(hits.clone())
+        .replay_guard(guard)
+        .build()
+        .expect("builds");
+    (router, hits)
+}
+
+#[tokio::test]
+async fn without_a_guard_a_replayed_body_runs_its_handler_again() {
+    let (router, hits) = table_router();
+    let install = signed(Event::Install).build();
+    for _ in 0..2 {
+        assert_eq!(dispatch(&router, &install).await.status(), 200);
+    }
+    assert_eq!(installs(&hits), 2);
+}
+
+#[tokio::test]
+async fn a_replayed_body_is_refused_with_409_and_no_handler_runs() {
+    let (router, hits) = guarded_router(ReplayGuard::new(Duration::from_secs(600)));
+    // The captured onInstall, replayed after another callback was handled.
+    let install = signed(Event::Install).build();
+    assert_eq!(dispatch(&router, &install).await.status(), 200);
+    let config = signed(Event::ConfigParamAdd).path(SHARED_PATH).build();
+    assert_eq!(dispatch(&router, &config).await.status(), 200);
+    let replayed = dispatch(&router, &install).await;
+    let Outcome::Rejected(rejection) = &replayed else {
+        panic!("a replay was handled: {replayed:?}");
+    };
+    assert_eq!(rejection.kind(), RejectionKind::Replayed);
+    assert_eq!(
+        (replayed.status(), replayed.code()),
+        (409, "replayed_callback")
+    );
+    assert_eq!(installs(&hits), 1);
+    // Another org's install is another body: handled.
+    let other = signed(Event::Install).org_id(7).build();
+    assert_eq!(dispatch(&router, &other).await.status(), 200);
+    assert_eq!(installs(&hits), 2);
+}
+
+#[tokio::test]
+async fn a_replayed_body_is_refused_only_after_its_handler_succeeded() {
+    let (router, hits) = guarded_router(ReplayGuard::new(Duration::from_secs(600)));
+    // onUpdate's handler fails: the claim is released, so a retry runs it.
+    let update = signed(Event::Update).build();
+    for _ in 0..2 {
+        assert_eq!(dispatch(&router, &update).await.code(), "handler_error");
+    }
+    assert_eq!(hits.entered(), 2);
+    // A refusal before the handler (a bad HASH) claims nothing either.
+    let forged = signed(Event::Install).hash(&"0".repeat(64)).build();
+    assert_eq!(
+        dispatch(&router, &forged).await.code(),
+        "signature_mismatch"
+    );
+    let install = signed(Event::Install).build();
+    assert_eq!(dispatch(&router, &install).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_replay_after_the_window_is_handled_again() {
+    let (router, hits) = guarded_router(ReplayGuard::new(Duration::from_millis(20)));
+    let install = signed(Event::Install).build();
+    assert_eq!(dispatch(&router, &install).await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    assert_eq!(dispatch(&router, &install).await.status(), 200);
+    assert_eq!(installs(&hits), 2);
 }
