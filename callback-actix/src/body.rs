@@ -75,8 +75,11 @@ async fn read_within(
         return Err(too_large(limit));
     }
 
-    let capacity = declared.map_or(1024, |len| len as usize).min(limit);
-    let mut body = BytesMut::with_capacity(capacity);
+    // Nothing is reserved before the body's bytes arrive: a client that
+    // announces the limit and sends nothing holds no buffer of that size.
+    // A body that arrives in one chunk (the usual callback) is still one
+    // allocation of its exact size.
+    let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|err| {
             Rejection::new(
