@@ -36,6 +36,7 @@
 //! | `Content-Type` not `application/json` | 415 | `unsupported_media_type` |
 //! | body larger than the limit | 413 | `payload_too_large` |
 //! | body cut short by the client, or not complete within the body timeout | 400 | `body_unreadable` |
+//! | the same signed body again within the replay guard's window (opt-in) | 409 | `replayed_callback` |
 //! | body not JSON | 400 | `invalid_json` |
 //! | fields missing or of the wrong type | 400 | `invalid_payload` |
 //! | unknown event | 400 | `unknown_event` |
@@ -48,14 +49,54 @@
 //! In every rejection the handler is not called. Rejections are logged at
 //! `warn`, handler failures at `error`, in one `tracing` span per callback.
 
-mod body;
-mod builder;
 mod response;
 mod service;
+#[cfg(feature = "test-util")]
 pub mod test;
 
-pub use builder::{Callbacks, DEFAULT_BODY_TIMEOUT};
 pub use service::CallbackRoutes;
+
+/// Configures the callback handlers of an extension for actix-web: the
+/// core's [`RouterBuilder`](callback_core::RouterBuilder), building
+/// [`CallbackRoutes`]. Every setting (secrets, state, limits, deadline,
+/// replay guard) is the core's.
+///
+/// ```
+/// use callback_actix::prelude::*;
+/// use actix_web::App;
+///
+/// #[on_install]
+/// async fn installed(org: OrgId) {}
+///
+/// let routes = Callbacks::new(callbacks![installed])
+///     .secret(Secret::new("manifest secret")?)
+///     .build()?;
+/// let app = App::new().service(routes.clone());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub type Callbacks = callback_core::RouterBuilder<CallbackRoutes>;
+
+/// [`Callbacks::into_config`](CallbacksExt::into_config): mounting straight
+/// from the builder inside the `HttpServer::new` closure.
+pub trait CallbacksExt {
+    /// Builds and returns a function for [`actix_web::App::configure`].
+    ///
+    /// # Panics
+    ///
+    /// When the configuration is invalid, with the
+    /// [`BuildError`](callback_core::BuildError)'s message, as actix-web does
+    /// for invalid routes. Use `.build()` to handle the error instead.
+    fn into_config(self) -> impl FnOnce(&mut actix_web::web::ServiceConfig);
+}
+
+impl CallbacksExt for Callbacks {
+    fn into_config(self) -> impl FnOnce(&mut actix_web::web::ServiceConfig) {
+        let routes = self
+            .build()
+            .unwrap_or_else(|err| panic!("invalid callback configuration: {err}"));
+        move |config| routes.configure(config)
+    }
+}
 
 /// The framework-agnostic core, for everything the prelude leaves out
 /// (manifest model, signature schemes, error types).
@@ -66,8 +107,7 @@ pub use callback_core::__private;
 
 /// Everything an extension's handlers and `main` need, in one import.
 pub mod prelude {
-    pub use crate::{CallbackRoutes, Callbacks};
-    pub use callback_core::testing::TestCallback;
+    pub use crate::{CallbackRoutes, Callbacks, CallbacksExt};
     pub use callback_core::{
         Callback, Event, Extra, FromCallback, HandlerError, OrgId, Payload, Secret,
         SecurityContext, State, callbacks,

@@ -1,33 +1,29 @@
 //! Mounting: one actix-web resource per callback path.
 
-use crate::body::read_limited;
 use crate::response::respond;
 use actix_web::dev::{AppService, HttpServiceFactory};
-use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use callback_core::manifest::{CallbackListener, ListenerError};
-use callback_core::{CallbackRequest, Rejection, RejectionKind, Router, SignatureHeader};
-use std::time::Duration;
-
-/// The header Zoho signs callbacks in.
-const HASH: &str = "hash";
+use callback_core::{CallbackRequest, Router, SIGNATURE_HEADER, read_body, signature_header};
 
 /// Built callback routes: mount them with `App::service(routes.clone())` or
 /// `App::configure(|c| routes.configure(c))`. Cheap to clone.
+///
+/// Made by [`Callbacks::build`](crate::Callbacks), or from any core
+/// [`Router`] with `CallbackRoutes::from(router)`.
 #[derive(Clone, Debug)]
 pub struct CallbackRoutes {
     router: Router,
-    body_timeout: Duration,
+}
+
+impl From<Router> for CallbackRoutes {
+    fn from(router: Router) -> Self {
+        CallbackRoutes { router }
+    }
 }
 
 impl CallbackRoutes {
-    pub(crate) fn new(router: Router, body_timeout: Duration) -> Self {
-        CallbackRoutes {
-            router,
-            body_timeout,
-        }
-    }
-
     /// Registers one resource per callback path: `POST` dispatches, any other
     /// method gets `405` with `Allow: POST`.
     pub fn configure(&self, config: &mut web::ServiceConfig) {
@@ -50,20 +46,13 @@ impl CallbackRoutes {
     fn resource(&self, path: &'static str) -> actix_web::Resource {
         let post = self.router.clone();
         let other = self.router.clone();
-        let body_timeout = self.body_timeout;
         web::resource(path)
             .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
                 let router = post.clone();
-                async move { handle(&router, path, body_timeout, &req, body).await }
+                async move { handle(&router, path, &req, body).await }
             }))
             .default_service(web::to(move |req: HttpRequest| {
-                let outcome = other.reject(
-                    path,
-                    Rejection::new(
-                        RejectionKind::MethodNotAllowed,
-                        format!("{} is not allowed; callbacks are POSTed", req.method()),
-                    ),
-                );
+                let outcome = other.method_not_allowed(path, req.method().as_str());
                 std::future::ready(respond(&outcome))
             }))
     }
@@ -77,9 +66,9 @@ impl HttpServiceFactory for CallbackRoutes {
     }
 }
 
-/// One callback to the resource mounted at `path`: read the body within the
-/// limit and the body timeout, hand everything to the router, translate its
-/// outcome.
+/// One callback to the resource mounted at `path`: the body read within the
+/// router's limits, the request handed to the router, its outcome
+/// translated.
 ///
 /// The router is given the path the resource was mounted at, not the
 /// request's: under a `web::scope` (or with percent-encoded characters) they
@@ -87,29 +76,28 @@ impl HttpServiceFactory for CallbackRoutes {
 async fn handle(
     router: &Router,
     path: &'static str,
-    body_timeout: Duration,
     req: &HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
-    let body = match read_limited(req, payload, router.body_limit(), body_timeout).await {
+    let headers = req.headers();
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let limits = router.limits();
+    let body = match read_body(payload, declared, limits.body_limit, limits.body_timeout).await {
         Ok(body) => body,
         Err(rejection) => return respond(&router.reject(path, rejection)),
     };
-    let headers = req.headers();
-    let mut hashes = headers.get_all(HASH);
-    let signature = match (hashes.next(), hashes.next()) {
-        (None, _) => SignatureHeader::Absent,
-        (Some(one), None) => SignatureHeader::One(one.as_bytes()),
-        (Some(_), Some(_)) => SignatureHeader::Repeated,
-    };
     let request = CallbackRequest {
         path,
-        signature,
+        signature: signature_header(
+            headers
+                .get_all(SIGNATURE_HEADER)
+                .map(|value| value.as_bytes()),
+        ),
         content_type: headers.get(CONTENT_TYPE).map(|v| v.as_bytes()),
         body: &body,
     };
-    let outcome = router
-        .dispatch_with_timer(request, actix_web::rt::time::sleep)
-        .await;
-    respond(&outcome)
+    respond(&router.dispatch(request).await)
 }

@@ -1,10 +1,7 @@
 //! One verified, parsed callback, as handlers see it.
 
-use crate::payload::BorrowedFields;
 use crate::{Event, OrgId, Payload, SecurityContext};
 use serde_json::{Map, Value};
-use std::cell::OnceCell;
-use std::fmt;
 
 /// A callback that passed verification and parsing: the payload, and which
 /// configured secret signed it.
@@ -59,75 +56,5 @@ impl Callback {
     /// The payload, by value.
     pub fn into_payload(self) -> Payload {
         self.payload
-    }
-}
-
-/// A callback as the router holds it while a handler's arguments are
-/// extracted: the fields borrowed from the body, and the owned [`Callback`]
-/// built only if an extractor asks for it. A handler taking only an
-/// [`Event`], an [`OrgId`] or state costs no copy of the security context
-/// (issue 8).
-pub(crate) struct LazyCallback<'b> {
-    fields: &'b BorrowedFields<'b>,
-    secret_index: usize,
-    built: OnceCell<Callback>,
-}
-
-impl<'b> LazyCallback<'b> {
-    pub(crate) fn new(fields: &'b BorrowedFields<'b>, secret_index: usize) -> Self {
-        LazyCallback {
-            fields,
-            secret_index,
-            built: OnceCell::new(),
-        }
-    }
-
-    pub(crate) fn event(&self) -> Event {
-        self.fields.event
-    }
-
-    pub(crate) fn org_id(&self) -> OrgId {
-        self.fields.org_id
-    }
-
-    /// The owned callback, built on the first call and kept.
-    pub(crate) fn get(&self) -> &Callback {
-        self.built.get_or_init(|| self.build())
-    }
-
-    /// An owned callback for an extractor: a clone of the one kept, or a
-    /// new one, not kept (keeping it would cost a clone the usual handler,
-    /// with one `Callback` argument, does not need).
-    pub(crate) fn to_callback(&self) -> Callback {
-        self.built.get().cloned().unwrap_or_else(|| self.build())
-    }
-
-    /// The security context alone, copied out of the body unless the
-    /// callback was built already.
-    pub(crate) fn security_context(&self) -> Option<SecurityContext> {
-        match self.built.get() {
-            Some(callback) => callback.security_context().cloned(),
-            None => self.fields.security_context(),
-        }
-    }
-
-    /// The fields other than the documented three.
-    pub(crate) fn extra(&self) -> Map<String, Value> {
-        self.fields.extra.clone().unwrap_or_default()
-    }
-
-    fn build(&self) -> Callback {
-        Callback::new(self.fields.to_payload(), self.secret_index)
-    }
-}
-
-impl fmt::Debug for LazyCallback<'_> {
-    /// Event, org id and secret index; never the security context.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LazyCallback")
-            .field("event", &self.fields.event)
-            .field("org_id", &self.fields.org_id)
-            .field("secret_index", &self.secret_index)
-            .finish_non_exhaustive()
     }
 }

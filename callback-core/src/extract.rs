@@ -1,95 +1,39 @@
 //! Handler arguments: what a handler can ask for, and how it is provided.
 
-use crate::callback::LazyCallback;
 use crate::outcome::{Rejection, RejectionKind};
 use crate::state::{MissingState, StateMap};
 use crate::{Callback, Event, OrgId, Payload, SecurityContext};
 use serde_json::{Map, Value};
+use std::future::Future;
 use std::ops::{Deref, DerefMut};
 
-/// What an extractor reads from: the callback and the application state.
+/// What an extractor reads from: the verified callback and the
+/// application state.
 #[derive(Clone, Copy, Debug)]
 pub struct CallContext<'a> {
-    callback: Source<'a>,
+    callback: &'a Callback,
     state: &'a StateMap,
-}
-
-/// Where the callback comes from.
-#[derive(Clone, Copy, Debug)]
-enum Source<'a> {
-    /// Built by the caller ([`CallContext::new`]).
-    Built(&'a Callback),
-    /// The router's parse, turned into a [`Callback`] on first use.
-    Lazy(&'a LazyCallback<'a>),
 }
 
 impl<'a> CallContext<'a> {
     /// A context over `callback` and `state`.
     pub fn new(callback: &'a Callback, state: &'a StateMap) -> Self {
-        CallContext {
-            callback: Source::Built(callback),
-            state,
-        }
+        CallContext { callback, state }
     }
 
-    /// The router's context: the owned callback is built only when
-    /// something asks for it.
-    pub(crate) fn lazy(callback: &'a LazyCallback<'a>, state: &'a StateMap) -> Self {
-        CallContext {
-            callback: Source::Lazy(callback),
-            state,
-        }
-    }
-
-    /// The callback. The router builds it on the first call (copying the
-    /// security context out of the body); extractors that need only the
-    /// event or the org id read [`CallContext::event`] and
-    /// [`CallContext::org_id`], which cost nothing.
+    /// The callback.
     pub fn callback(&self) -> &'a Callback {
-        match self.callback {
-            Source::Built(callback) => callback,
-            Source::Lazy(lazy) => lazy.get(),
-        }
+        self.callback
     }
 
-    /// An owned callback, for the `Callback` and `Payload` extractors.
-    fn owned_callback(&self) -> Callback {
-        match self.callback {
-            Source::Built(callback) => callback.clone(),
-            Source::Lazy(lazy) => lazy.to_callback(),
-        }
-    }
-
-    /// The security context alone, for its extractor.
-    fn security_context(&self) -> Option<SecurityContext> {
-        match self.callback {
-            Source::Built(callback) => callback.security_context().cloned(),
-            Source::Lazy(lazy) => lazy.security_context(),
-        }
-    }
-
-    /// The extra fields alone, for their extractor.
-    fn extra(&self) -> Map<String, Value> {
-        match self.callback {
-            Source::Built(callback) => callback.extra().clone(),
-            Source::Lazy(lazy) => lazy.extra(),
-        }
-    }
-
-    /// The callback's event, without building the [`Callback`].
+    /// The callback's event.
     pub fn event(&self) -> Event {
-        match self.callback {
-            Source::Built(callback) => callback.event(),
-            Source::Lazy(lazy) => lazy.event(),
-        }
+        self.callback.event()
     }
 
-    /// The callback's organisation, without building the [`Callback`].
+    /// The callback's organisation.
     pub fn org_id(&self) -> OrgId {
-        match self.callback {
-            Source::Built(callback) => callback.org_id(),
-            Source::Lazy(lazy) => lazy.org_id(),
-        }
+        self.callback.org_id()
     }
 
     /// The application state.
@@ -112,8 +56,10 @@ impl<'a> CallContext<'a> {
     note = "a handler argument must implement `callback_core::FromCallback`: use `Callback`, `Payload`, `Event`, `OrgId`, `SecurityContext`, `Extra` or `State<T>`, or implement `FromCallback` for your type"
 )]
 pub trait FromCallback: Sized {
-    /// Extracts the value, or refuses the callback.
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection>;
+    /// Extracts the value, or refuses the callback. It may await (a pool
+    /// checkout, a lookup); the handler runs after every argument is
+    /// extracted, and not at all if one is refused.
+    fn from_callback(cx: &CallContext<'_>) -> impl Future<Output = Result<Self, Rejection>> + Send;
 
     /// Checks, when the handlers are mounted, that the state this extractor
     /// needs is present, so a missing `.state(...)` fails at start-up rather
@@ -125,32 +71,32 @@ pub trait FromCallback: Sized {
 }
 
 impl FromCallback for Callback {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(cx.owned_callback())
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.callback().clone())
     }
 }
 
 impl FromCallback for Payload {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(cx.owned_callback().into_payload())
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.callback().payload().clone())
     }
 }
 
 impl FromCallback for Event {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         Ok(cx.event())
     }
 }
 
 impl FromCallback for OrgId {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         Ok(cx.org_id())
     }
 }
 
 impl FromCallback for SecurityContext {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        cx.security_context().ok_or_else(|| {
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        cx.callback().security_context().cloned().ok_or_else(|| {
             Rejection::new(
                 RejectionKind::InvalidPayload,
                 "the payload has no securityContext, which this handler needs",
@@ -163,8 +109,8 @@ impl FromCallback for SecurityContext {
 /// cannot (a payload without `securityContext`, state that was not
 /// provided). It never refuses the callback, and needs no state at mount time.
 impl<T: FromCallback> FromCallback for Option<T> {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(T::from_callback(cx).ok())
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(T::from_callback(cx).await.ok())
     }
 }
 
@@ -180,8 +126,8 @@ impl Deref for Extra {
 }
 
 impl FromCallback for Extra {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        Ok(Extra(cx.extra()))
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        Ok(Extra(cx.callback().extra().clone()))
     }
 }
 
@@ -205,7 +151,7 @@ impl<T> DerefMut for State<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> FromCallback for State<T> {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         match cx.state.get::<T>() {
             Some(value) => Ok(State(value.clone())),
             None => {

@@ -1,7 +1,7 @@
 //! The handler trait that the attribute macros implement, and the list that
 //! `callbacks![]` builds.
 
-use crate::Event;
+use crate::HandlerInfo;
 use crate::extract::CallContext;
 use crate::outcome::Rejection;
 use crate::state::{MissingState, StateMap};
@@ -9,28 +9,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-/// What is known about a handler without running it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HandlerInfo {
-    /// The event it handles.
-    pub event: Event,
-    /// The path it is mounted at.
-    pub path: &'static str,
-    /// The function's name.
-    pub name: &'static str,
-    /// The module it is declared in (`module_path!()`).
-    pub module: &'static str,
-}
-
-impl HandlerInfo {
-    /// `module::name`, for messages.
-    pub fn qualified_name(&self) -> String {
-        format!("{}::{}", self.module, self.name)
-    }
-}
-
-/// The future a handler returns.
-pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), HandlerError>> + Send + 'static>>;
+/// The future a handler's call returns: its arguments extracted, then the
+/// function awaited, borrowing the callback for as long as it runs.
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Rejection>> + Send + 'a>>;
 
 /// A callback handler. The attribute macros (`#[on_install]`, …) implement it
 /// for a companion type of each annotated function; implement it by hand only
@@ -42,21 +23,16 @@ pub trait Handler: Send + Sync + 'static {
     /// Checks that the state its arguments need is present.
     fn check_state(&self, state: &StateMap) -> Result<(), MissingState>;
 
-    /// Extracts the arguments and starts the handler. An argument that
-    /// cannot be extracted refuses the callback before the handler runs.
-    fn call(&self, cx: &CallContext<'_>) -> Result<HandlerFuture, Rejection>;
+    /// Extracts the arguments, then runs the handler. An argument that
+    /// cannot be extracted refuses the callback before the handler runs; an
+    /// error the handler returns is a [`RejectionKind::HandlerFailed`]
+    /// (`crate::RejectionKind`) with the error as its logged detail.
+    fn call<'a>(&'a self, cx: &'a CallContext<'a>) -> HandlerFuture<'a>;
 }
 
 impl fmt::Debug for dyn Handler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let info = self.info();
-        write!(
-            f,
-            "{} ({} at {})",
-            info.qualified_name(),
-            info.event,
-            info.path
-        )
+        fmt::Display::fmt(self.info(), f)
     }
 }
 
@@ -64,7 +40,7 @@ impl fmt::Debug for dyn Handler {
 /// duplicate events in a `const` assertion.
 pub trait StaticHandler {
     /// The handler's event, path and name.
-    const INFO: HandlerInfo;
+    const INFO: &'static HandlerInfo;
     /// The handler itself.
     const HANDLER: &'static dyn Handler;
 }
@@ -102,16 +78,9 @@ impl HandlerList {
         self.handlers.len()
     }
 
-    /// One registration per handler, for building the manifest.
-    pub fn registrations(&self) -> impl Iterator<Item = crate::manifest::Registration> + '_ {
-        self.iter().map(|h| {
-            let info = h.info();
-            crate::manifest::Registration {
-                event: info.event,
-                path: info.path.to_owned(),
-                handler: info.qualified_name(),
-            }
-        })
+    /// What each handler is, in the order given.
+    pub fn infos(&self) -> impl ExactSizeIterator<Item = &'static HandlerInfo> + '_ {
+        self.iter().map(Handler::info)
     }
 
     /// The `callbackListener` section for `base_url`.
@@ -119,7 +88,7 @@ impl HandlerList {
         &self,
         base_url: &str,
     ) -> Result<crate::manifest::CallbackListener, crate::manifest::ListenerError> {
-        crate::manifest::CallbackListener::new(base_url, self.registrations())
+        crate::manifest::CallbackListener::new(base_url, self.infos())
     }
 }
 

@@ -24,14 +24,15 @@
 //! | [`Event`] | the eight platform events |
 //! | [`payload`] | the callback body: [`Payload`], [`OrgId`], [`SecurityContext`] |
 //! | [`signature`] | the `HASH` header: [`Secret`], [`Signer`], [`Verifier`], pluggable schemes |
-//! | [`manifest`] | the `callbackListener` section, reading it back, and (feature `merge`) its format-preserving merge |
-//! | [`Router`] | verify, parse, route, call: one [`Outcome`] for every adapter |
+//! | [`manifest`] | the `callbackListener` section; with feature `merge` its format-preserving merge, with `read` reading it back |
+//! | [`Router`], [`RouterBuilder`] | verify, parse, route, call: one [`Outcome`] for every adapter, configured once |
+//! | [`CallbackRequest`], [`read_body`], [`SIGNATURE_HEADER`] | what an adapter hands in, and the HTTP rules it applies |
 //! | [`FromCallback`] | handler arguments: [`Callback`], [`State`], [`Extra`], … |
-//! | [`testing`] | signed (and deliberately broken) requests for tests |
+//! | `testing` (feature `test-util`) | signed (and deliberately broken) requests for tests |
 //!
 //! # One callback, from bytes to handler
 //!
-//! [`Router::dispatch_with_timer`] runs, in order: the path lookup, the
+//! [`Router::dispatch`] runs, in order: the path lookup, the
 //! `HASH` check over the exact bytes received ([`Verifier::verify`] returns
 //! a [`Verified`], the only thing that can be parsed), the content type,
 //! the parse, the choice of handler by the payload's event, argument
@@ -60,6 +61,8 @@
 //! output, error messages or logs.
 
 pub mod base_url;
+mod body;
+mod builder;
 mod callback;
 mod extract;
 mod handler;
@@ -67,11 +70,13 @@ pub mod manifest;
 mod outcome;
 pub mod payload;
 mod replay;
+mod request;
 mod router;
 mod run;
 mod secret;
 pub mod signature;
 mod state;
+#[cfg(feature = "test-util")]
 pub mod testing;
 mod trace;
 
@@ -81,18 +86,20 @@ pub mod __private;
 
 pub use base_url::{BaseUrl, BaseUrlError};
 pub use callback::Callback;
+pub use body::read_body;
+pub use builder::{BuildError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, Limits, RouterBuilder};
 pub use callback_spec::{
-    DEFAULT_PATH_PREFIX, Event, PathError, UnknownEvent, default_path, validate_path,
+    DEFAULT_PATH_PREFIX, Event, HandlerInfo, PathError, UnknownEvent, default_path, validate_path,
 };
 pub use extract::{CallContext, Extra, FromCallback, State};
 pub use handler::{
-    Handler, HandlerError, HandlerFuture, HandlerInfo, HandlerList, IntoHandlerResult,
-    StaticHandler,
+    Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,
 };
 pub use outcome::{Handled, Outcome, Rejection, RejectionKind};
 pub use payload::{OrgId, Payload, SecurityContext};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayGuard};
-pub use router::{BuildError, CallbackRequest, DEFAULT_BODY_LIMIT, Router, RouterBuilder};
+pub use request::{ALLOWED_METHOD, CallbackRequest, SIGNATURE_HEADER, signature_header};
+pub use router::Router;
 pub use secret::{Secret, SecretError};
 pub use signature::{HmacSha256Hex, SignatureError, SignatureHeader, Signer, Verified, Verifier};
 pub use state::{MissingState, StateMap};

@@ -1,6 +1,7 @@
 //! What became of one callback, and the one table that maps it to HTTP.
 
 use crate::{Event, OrgId};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -161,10 +162,10 @@ pub struct Handled {
 impl Handled {
     /// The JSON response body: `{"event":"onInstall","ok":true}`.
     ///
-    /// Written once per event for the life of the process, so an adapter
-    /// can send it without allocating or formatting on each callback (issue
-    /// 8), with the documented key order whatever features `serde_json` is
-    /// built with. Wire names need no escaping.
+    /// Written once per event for the life of the process, so that it is
+    /// sent without formatting on each callback, with the documented key
+    /// order whatever features `serde_json` is built with. Wire names need
+    /// no escaping.
     pub fn body(&self) -> &'static str {
         static BODIES: OnceLock<[String; Event::COUNT]> = OnceLock::new();
         BODIES.get_or_init(|| {
@@ -202,11 +203,20 @@ impl Outcome {
 
     /// The JSON response body: `{"event":"onInstall","ok":true}` on success,
     /// [`Rejection::body`] otherwise.
-    pub fn body(&self) -> String {
+    pub fn body(&self) -> Cow<'static, str> {
         match self {
-            Outcome::Handled(h) => h.body().to_owned(),
-            Outcome::Rejected(r) => r.body(),
+            Outcome::Handled(h) => Cow::Borrowed(h.body()),
+            Outcome::Rejected(r) => Cow::Owned(r.body()),
         }
+    }
+
+    /// The response headers every adapter sends with this outcome:
+    /// `Content-Type: application/json`, and `Allow: POST` on a `405`.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        let allow = matches!(self, Outcome::Rejected(r) if r.kind() == RejectionKind::MethodNotAllowed);
+        [("content-type", "application/json")]
+            .into_iter()
+            .chain(allow.then_some(("allow", crate::ALLOWED_METHOD)))
     }
 }
 

@@ -1,18 +1,31 @@
 //! What the attribute macros and `callbacks![]` expand to call. Not a public
 //! API: it changes without notice.
 
-pub use crate::Event;
 pub use crate::extract::{CallContext, FromCallback};
-pub use crate::handler::{
-    Handler, HandlerFuture, HandlerInfo, HandlerList, IntoHandlerResult, StaticHandler,
-};
+pub use crate::handler::{Handler, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler};
 pub use crate::outcome::Rejection;
 pub use crate::state::{MissingState, StateMap};
+pub use crate::{Event, HandlerInfo};
 pub use std::boxed::Box;
 pub use std::option::Option;
 pub use std::panic;
 pub use std::result::Result;
 pub use std::stringify;
+
+use crate::handler::HandlerError;
+use crate::outcome::RejectionKind;
+
+/// What a handler's result means for the callback: `Ok`, or a
+/// `HandlerFailed` rejection with the error as its logged detail.
+pub fn handler_result(result: Result<(), HandlerError>) -> Result<(), Rejection> {
+    result.map_err(|err| {
+            Rejection::new(
+                RejectionKind::HandlerFailed,
+                "the handler failed; see the server log",
+            )
+        .with_detail(err.to_string())
+    })
+}
 
 /// The compile-time message for the first event that two handlers of one
 /// `callbacks![]` list handle, naming the event and both handlers as
@@ -20,18 +33,10 @@ pub use std::stringify;
 /// `callbacks![]` panics with it in a `const`, so the compile error points
 /// at the `callbacks![]` call.
 pub const fn duplicate_event(events: &[Event], names: &[&str]) -> DuplicateMessage {
-    let mut i = 0;
-    while i < events.len() {
-        let mut j = i + 1;
-        while j < events.len() {
-            if events[i].index() == events[j].index() {
-                return DuplicateMessage::new(events[i], names[i], names[j]);
-            }
-            j += 1;
-        }
-        i += 1;
+    match callback_spec::first_duplicate(events) {
+        Some((i, j)) => DuplicateMessage::new(events[i], names[i], names[j]),
+        None => DuplicateMessage::EMPTY,
     }
-    DuplicateMessage::EMPTY
 }
 
 /// A message built in a `const`, such as "callbacks![] lists two handlers

@@ -1,88 +1,42 @@
-//! Running one handler: panics caught, deadline enforced.
+//! Running one handler: panics caught, deadline enforced, inside its span.
 
 use crate::extract::CallContext;
-use crate::handler::{Handler, HandlerFuture};
-use crate::outcome::{Handled, Outcome, Rejection, RejectionKind};
+use crate::handler::Handler;
+use crate::outcome::{Rejection, RejectionKind};
+use futures_util::FutureExt;
 use std::any::Any;
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::time::Duration;
+use tracing::Instrument;
 
-/// Extracts the arguments and starts the handler, turning a panic in an
-/// extractor into a rejection.
-pub(crate) fn start_handler(
+/// Extracts the handler's arguments and runs it, within `deadline` if there
+/// is one, inside `span`: a panic (while extracting or running) is
+/// `HandlerPanicked`, a missed deadline `DeadlineExceeded`. A handler future
+/// left unfinished is dropped inside the span too, so that a `Drop` that
+/// logs keeps its callback's context.
+pub(crate) async fn run(
     handler: &dyn Handler,
     cx: &CallContext<'_>,
-) -> Result<HandlerFuture, Rejection> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(cx)))
-        .unwrap_or_else(|panic| Err(panicked(&*panic)))
-}
-
-/// Awaits the handler, or the deadline if it comes first, inside `span`
-/// (entered around each poll, as `Instrument` would, unless it is
-/// `Span::none()`).
-///
-/// One hand-written future rather than `catch_unwind`, `select` and
-/// `Instrument` nested: each layer was an async state machine moved by
-/// value and a result read back through memory, about a tenth of a small
-/// callback in process (issue 8).
-pub(crate) struct RunHandler<'a, D> {
-    /// What the outcome reports when the handler succeeds.
-    pub(crate) handled: Handled,
-    /// The handler's future.
-    pub(crate) future: HandlerFuture,
-    /// The deadline's future, pinned by the caller, if there is one.
-    pub(crate) deadline: Option<Pin<&'a mut D>>,
-    /// The callback's span.
-    pub(crate) span: &'a tracing::Span,
-}
-
-impl<D: Future<Output = ()>> Future for RunHandler<'_, D> {
-    type Output = Outcome;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome> {
-        let this = &mut *self;
-        let _entered = (!this.span.is_none()).then(|| this.span.enter());
-        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| this.future.as_mut().poll(cx)));
-        let result = match polled {
-            Ok(Poll::Ready(result)) => result,
-            Ok(Poll::Pending) => {
-                return match this.deadline.as_mut().map(|d| d.as_mut().poll(cx)) {
-                    Some(Poll::Ready(())) => Poll::Ready(Outcome::Rejected(Rejection::new(
-                        RejectionKind::DeadlineExceeded,
-                        "the handler did not finish in time",
-                    ))),
-                    _ => Poll::Pending,
-                };
-            }
-            Err(panic) => return Poll::Ready(Outcome::Rejected(panicked(&*panic))),
-        };
-        Poll::Ready(match result {
-            Ok(()) => Outcome::Handled(this.handled),
-            Err(err) => Outcome::Rejected(
+    deadline: Option<Duration>,
+    span: &tracing::Span,
+) -> Result<(), Rejection> {
+    let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(cx)))
+        .map_err(|panic| panicked(&*panic))?;
+    let guarded = AssertUnwindSafe(future)
+        .catch_unwind()
+        .instrument(span.clone());
+    let result = match deadline {
+        None => guarded.await,
+        Some(deadline) => tokio::time::timeout(deadline, guarded)
+            .await
+            .map_err(|_| {
                 Rejection::new(
-                    RejectionKind::HandlerFailed,
-                    "the handler failed; see the server log",
+                    RejectionKind::DeadlineExceeded,
+                    "the handler did not finish in time",
                 )
-                .with_detail(err.to_string()),
-            ),
-        })
-    }
-}
-
-impl<D> Drop for RunHandler<'_, D> {
-    /// Drops the handler's future (unfinished when its deadline came, or
-    /// when the request was dropped) inside the span too, as `Instrument`
-    /// would: a handler's `Drop` that logs keeps its callback's context.
-    fn drop(&mut self) {
-        if !self.span.is_none() {
-            let _entered = self.span.enter();
-            // `Pending` has no size: boxing it allocates nothing.
-            let finished: HandlerFuture = Box::pin(std::future::pending());
-            drop(std::mem::replace(&mut self.future, finished));
-        }
-    }
+            })?,
+    };
+    result.unwrap_or_else(|panic| Err(panicked(&*panic)))
 }
 
 fn panicked(panic: &(dyn Any + Send)) -> Rejection {

@@ -1,6 +1,7 @@
 //! The extension's shared secret (`"secret"` in `plugin-manifest.json`).
 
 use std::fmt;
+#[cfg(feature = "read")]
 use std::path::Path;
 
 /// The key Zoho signs callbacks with: the `secret` string of the extension's
@@ -42,7 +43,9 @@ impl Secret {
         }
     }
 
-    /// Reads the top-level `"secret"` field of a `plugin-manifest.json` text.
+    /// Reads the top-level `"secret"` field of a `plugin-manifest.json` text
+    /// (feature `read`).
+    #[cfg(feature = "read")]
     pub fn from_manifest_str(manifest: &str) -> Result<Self, SecretError> {
         // A byte-order mark, as some editors write, is not an error.
         let manifest = manifest.strip_prefix('\u{feff}').unwrap_or(manifest);
@@ -65,7 +68,9 @@ impl Secret {
         }
     }
 
-    /// Reads the `"secret"` field of the `plugin-manifest.json` at `path`.
+    /// Reads the `"secret"` field of the `plugin-manifest.json` at `path`
+    /// (feature `read`).
+    #[cfg(feature = "read")]
     pub fn from_manifest_file(path: impl AsRef<Path>) -> Result<Self, SecretError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| SecretError::ManifestRead {
@@ -157,6 +162,7 @@ mod tests {
         assert_eq!(format!("{:?}", Some(&s)), "Some(Secret(<redacted>))");
     }
 
+    #[cfg(feature = "read")]
     #[test]
     fn reads_the_manifest_secret() {
         let s = Secret::from_manifest_str(r#"{"service":"DESK","secret":"abc"}"#).unwrap();
@@ -187,6 +193,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "read")]
     #[test]
     fn manifest_errors_never_quote_the_secret() {
         // The secret is valid JSON but the file is broken after it.

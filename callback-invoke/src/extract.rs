@@ -16,7 +16,7 @@ pub const NO_SECURITY_CONTEXT: &str =
 /// - A callback without `securityContext`: refused with
 ///   `400 invalid_payload` before the handler runs.
 impl FromCallback for Invoke {
-    fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         let Some(client) = cx.state().get::<InvokeClient>() else {
             let missing = MissingState {
                 type_name: std::any::type_name::<InvokeClient>(),

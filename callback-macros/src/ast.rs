@@ -1,11 +1,20 @@
-//! The annotated item, read into what the expansion needs.
+//! The annotated item and its attribute, read into the one model that
+//! `valid` checks and `expand` turns into code.
 
+use crate::ctxt::Ctxt;
+use callback_spec::{Event, default_path, parse_args};
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, ReturnType, Type};
 
-/// A function annotated with a handler attribute.
+/// A function annotated with a handler attribute, and what the attribute says.
 pub(crate) struct HandlerFn {
+    /// The event the attribute handles.
+    pub(crate) event: Event,
+    /// The path: the attribute's `path`, or the event's default path (also
+    /// when the arguments are invalid, so that expansion can go on and
+    /// report every error at once).
+    pub(crate) path: String,
     /// The function, emitted unchanged.
     pub(crate) item: ItemFn,
     /// The type of each typed argument (receivers are refused in `valid`).
@@ -17,18 +26,39 @@ pub(crate) struct HandlerFn {
 }
 
 impl HandlerFn {
-    /// Reads `tokens` as a function, or says what was found instead.
-    pub(crate) fn parse(tokens: TokenStream, attribute: &str) -> syn::Result<HandlerFn> {
-        let item: syn::Item = syn::parse2(tokens)?;
+    /// Reads the attribute's arguments and the item. Every problem goes into
+    /// `cx`; `None` when the item is not a function at all.
+    pub(crate) fn from_tokens(
+        cx: &Ctxt,
+        event: Event,
+        args: TokenStream,
+        item: TokenStream,
+    ) -> Option<HandlerFn> {
+        let path = match parse_args(args) {
+            Ok(args) => args.resolved_path(event),
+            Err(err) => {
+                cx.syn_error(err);
+                default_path(event)
+            }
+        };
+        let attribute = event.attribute_name();
+        let item: syn::Item = match syn::parse2(item) {
+            Ok(item) => item,
+            Err(err) => {
+                cx.syn_error(err);
+                return None;
+            }
+        };
         let syn::Item::Fn(item) = item else {
             let (span, what) = item_keyword(&item);
-            return Err(syn::Error::new(
+            cx.syn_error(syn::Error::new(
                 span,
                 format!(
                     "`#[{attribute}]` goes on an `async fn`, not on {what}; \
                      write `#[{attribute}] async fn handler(cb: Callback) {{ ... }}`"
                 ),
             ));
+            return None;
         };
         let arg_types = item
             .sig
@@ -46,7 +76,9 @@ impl HandlerFn {
                 syn::parse_quote_spanned!(span=> ())
             }
         };
-        Ok(HandlerFn {
+        Some(HandlerFn {
+            event,
+            path,
             item,
             arg_types,
             output,

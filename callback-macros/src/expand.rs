@@ -2,59 +2,36 @@
 //! type of the same name, and the runtime trait impls for it.
 
 use crate::ast::HandlerFn;
+use crate::ctxt::Ctxt;
 use crate::{runtime, valid};
-use callback_spec::{Event, default_path, parse_args};
+use callback_spec::Event;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-/// Expands one handler attribute. On any error, the original item is
-/// emitted as well, so the rest of the crate (and the IDE) still sees it;
-/// when that item is a free function, so is a stub companion type, so that
-/// `callbacks![...]` naming it adds no error of its own.
+/// Expands one handler attribute: read (`ast`), check (`valid`), generate.
+///
+/// On any error the original item is emitted as well, so the rest of the
+/// crate (and the IDE) still sees it; when that item is a free function, so
+/// is a stub companion type, so that `callbacks![...]` naming it adds no
+/// error of its own.
 pub(crate) fn handler(event: Event, args: TokenStream, item: TokenStream) -> TokenStream {
-    let attribute = event.attribute_name();
-    let args = parse_args(args);
-    let handler = match HandlerFn::parse(item.clone(), attribute) {
-        Ok(handler) => handler,
-        Err(err) => {
-            let err = combine(args.err(), Some(err)).expect("one error at least");
-            return with_errors(item, err);
-        }
-    };
-    let signature = valid::check(&handler, attribute);
-    match (args, signature) {
-        (Ok(args), None) => {
-            let path = args.resolved_path(event);
-            companion(event, &path, &handler, Body::Calls)
-        }
-        (args, signature) => {
-            let path = match &args {
-                Ok(args) => args.resolved_path(event),
-                Err(_) => default_path(event),
-            };
-            let err = combine(args.err(), signature).expect("one error at least");
-            let expanded = match handler.item.sig.receiver() {
-                // In an `impl` block, where no struct may be declared.
-                Some(_) => {
-                    let item = &handler.item;
-                    quote!(#item)
-                }
-                None => companion(event, &path, &handler, Body::Unreachable),
-            };
-            with_errors(expanded, err)
-        }
+    let cx = Ctxt::new();
+    let handler = HandlerFn::from_tokens(&cx, event, args, item.clone());
+    if let Some(handler) = &handler {
+        valid::check(&cx, handler);
     }
-}
-
-fn combine(a: Option<syn::Error>, b: Option<syn::Error>) -> Option<syn::Error> {
-    match (a, b) {
-        (Some(mut a), Some(b)) => {
-            a.combine(b);
-            Some(a)
+    match (handler, cx.check()) {
+        (Some(handler), Ok(())) => companion(&handler, Body::Calls),
+        // In an `impl` block, where no struct may be declared.
+        (Some(handler), Err(err)) if handler.item.sig.receiver().is_some() => {
+            let item = &handler.item;
+            with_errors(quote!(#item), err)
         }
-        (a, b) => a.or(b),
+        (Some(handler), Err(err)) => with_errors(companion(&handler, Body::Unreachable), err),
+        (None, Err(err)) => with_errors(item, err),
+        (None, Ok(())) => unreachable!("a handler that is not read has an error"),
     }
 }
 
@@ -73,7 +50,8 @@ enum Body {
 }
 
 /// The function unchanged, its companion type, and the runtime trait impls.
-fn companion(event: Event, path: &str, handler: &HandlerFn, body: Body) -> TokenStream {
+fn companion(handler: &HandlerFn, body: Body) -> TokenStream {
+    let (event, path) = (handler.event, &handler.path);
     let rt = runtime::private_path();
     let item = &handler.item;
     let vis = &item.vis;
@@ -81,10 +59,12 @@ fn companion(event: Event, path: &str, handler: &HandlerFn, body: Body) -> Token
     let name_str = name.unraw().to_string();
     let event_variant = format_ident!("{}", variant_name(event));
 
-    // Every local of the generated code has mixed-site hygiene: no name in
-    // the user's code (a function called `__cx`, say) can collide with it.
+    // Every local and lifetime of the generated code has mixed-site
+    // hygiene: no name in the user's code (a function called `__cx`, say)
+    // can collide with it.
     let cx = syn::Ident::new("__cx", Span::mixed_site());
     let state = syn::Ident::new("__state", Span::mixed_site());
+    let lifetime = syn::Lifetime::new("'__cx", Span::mixed_site());
     let (check_state_body, call_body) = match body {
         Body::Calls => calls(&rt, handler, &cx, &state),
         Body::Unreachable => {
@@ -100,22 +80,23 @@ fn companion(event: Event, path: &str, handler: &HandlerFn, body: Body) -> Token
         #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
         #vis struct #name {}
 
+        #[automatically_derived]
         #[allow(deprecated)]
         impl #rt::StaticHandler for #name {
-            const INFO: #rt::HandlerInfo = #rt::HandlerInfo {
-                event: #rt::Event::#event_variant,
-                path: #path,
-                name: #name_str,
-                module: ::core::module_path!(),
-            };
+            const INFO: &'static #rt::HandlerInfo = &#rt::HandlerInfo::new(
+                #rt::Event::#event_variant,
+                #path,
+                #name_str,
+                ::core::module_path!(),
+            );
             const HANDLER: &'static dyn #rt::Handler = &#name {};
         }
 
+        #[automatically_derived]
         #[allow(deprecated)]
         impl #rt::Handler for #name {
             fn info(&self) -> &'static #rt::HandlerInfo {
-                const INFO: &#rt::HandlerInfo = &<#name as #rt::StaticHandler>::INFO;
-                INFO
+                <#name as #rt::StaticHandler>::INFO
             }
 
             fn check_state(
@@ -125,10 +106,10 @@ fn companion(event: Event, path: &str, handler: &HandlerFn, body: Body) -> Token
                 #check_state_body
             }
 
-            fn call(
-                &self,
-                #cx: &#rt::CallContext<'_>,
-            ) -> #rt::Result<#rt::HandlerFuture, #rt::Rejection> {
+            fn call<#lifetime>(
+                &#lifetime self,
+                #cx: &#lifetime #rt::CallContext<#lifetime>,
+            ) -> #rt::HandlerFuture<#lifetime> {
                 #call_body
             }
         }
@@ -150,7 +131,7 @@ fn calls(
         .collect();
     let extractions = handler.arg_types.iter().zip(&arg_names).map(|(ty, arg)| {
         quote_spanned! {ty.span()=>
-            let #arg = <#ty as #rt::FromCallback>::from_callback(#cx)?;
+            let #arg = <#ty as #rt::FromCallback>::from_callback(#cx).await?;
         }
     });
     let state_checks = handler.arg_types.iter().map(|ty| {
@@ -169,11 +150,11 @@ fn calls(
         #rt::Result::Ok(())
     };
     let call = quote! {
-        #(#extractions)*
-        #rt::Result::Ok(#rt::Box::pin(async move {
+        #rt::Box::pin(async move {
+            #(#extractions)*
             let #returned = #name(#(#arg_names),*).await;
-            #into_result
-        }))
+            #rt::handler_result(#into_result)
+        })
     };
     (check_state, call)
 }

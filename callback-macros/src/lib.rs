@@ -44,6 +44,7 @@
 //! for example `/callbacks/onConfigParamAdd`.
 
 mod ast;
+mod ctxt;
 mod expand;
 mod runtime;
 mod valid;
@@ -69,7 +70,13 @@ macro_rules! attributes {
         pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
             expand::handler(Event::$event, args.into(), item.into()).into()
         }
-    )*};
+    )*
+
+        /// Each attribute as declared: its name, event and documented wire
+        /// name, held to the event table by a test.
+        #[cfg(test)]
+        const DECLARED: &[(&str, Event, &str)] = &[$((stringify!($name), Event::$event, $wire)),*];
+    };
 }
 
 attributes! {
@@ -81,4 +88,20 @@ attributes! {
     on_config_param_add => ConfigParamAdd, "onConfigParamAdd";
     on_config_param_delete => ConfigParamDelete, "onConfigParamDelete";
     on_uninstall => Uninstall, "onUninstall";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A proc-macro crate must declare each attribute as a function, so the
+    /// list is written out; this holds it to the one event table.
+    #[test]
+    fn one_attribute_per_event_of_the_table() {
+        let table: Vec<_> = Event::ALL
+            .iter()
+            .map(|e| (e.attribute_name(), *e, e.wire_name()))
+            .collect();
+        assert_eq!(DECLARED, table.as_slice());
+    }
 }

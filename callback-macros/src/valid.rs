@@ -4,90 +4,87 @@
 //! `<T>` or `&self` is underlined on stable too) and says how to fix it.
 
 use crate::ast::HandlerFn;
+use crate::ctxt::Ctxt;
 use syn::{GenericArgument, PathArguments, ReturnType, Type};
 
-/// Every problem with the signature, combined into one error.
-pub(crate) fn check(handler: &HandlerFn, attribute: &str) -> Option<syn::Error> {
+/// Adds every problem with the signature to `cx`.
+pub(crate) fn check(cx: &Ctxt, handler: &HandlerFn) {
     let sig = &handler.item.sig;
-    let mut errors: Vec<syn::Error> = Vec::new();
+    let attribute = handler.event.attribute_name();
 
     if sig.asyncness.is_none() {
-        errors.push(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             sig.fn_token.span,
             format!("`#[{attribute}]` handlers must be `async fn`; add `async` before `fn`"),
         ));
     }
     if let Some(constness) = &sig.constness {
-        errors.push(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             constness.span,
             "a callback handler cannot be `const`; remove `const`",
         ));
     }
     if let Some(unsafety) = &sig.unsafety {
-        errors.push(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             unsafety.span,
             "a callback handler cannot be `unsafe`; remove `unsafe` (put unsafe code in an \
              `unsafe { ... }` block inside the handler)",
         ));
     }
     if let Some(abi) = &sig.abi {
-        errors.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             abi,
             "a callback handler cannot have an `extern` ABI; remove it",
-        ));
+        );
     }
     if !sig.generics.params.is_empty() {
-        errors.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             &sig.generics,
             "a callback handler cannot be generic; remove the generic parameters and use \
              concrete types (for shared state, `State<YourType>`)",
-        ));
+        );
     }
     if let Some(where_clause) = &sig.generics.where_clause {
-        errors.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             where_clause,
             "a callback handler cannot have a `where` clause; remove it and use concrete types",
-        ));
+        );
     }
     for arg in &sig.inputs {
         match arg {
-            syn::FnArg::Receiver(receiver) => errors.push(syn::Error::new_spanned(
+            syn::FnArg::Receiver(receiver) => cx.error_spanned_by(
                 receiver,
                 "a callback handler is a free function: it cannot take `self`; move it out of \
                  the `impl` block and take what it needs as arguments (shared values as \
                  `State<YourType>`)",
-            )),
+            ),
             syn::FnArg::Typed(arg) => {
                 if let Some(impl_trait) = find_impl_trait(&arg.ty) {
-                    errors.push(syn::Error::new_spanned(
+                    cx.error_spanned_by(
                         impl_trait,
                         "a callback handler argument cannot be `impl Trait`; name a concrete \
                          type that implements `FromCallback`",
-                    ));
+                    );
                 }
             }
         }
     }
     if let ReturnType::Type(_, ty) = &sig.output {
         if let Some(impl_trait) = find_impl_trait(ty) {
-            errors.push(syn::Error::new_spanned(
+            cx.error_spanned_by(
                 impl_trait,
                 "a callback handler cannot return `impl Trait`; return `()` or \
                  `Result<(), E>` where `E: Display`",
-            ));
+            );
         }
     }
     if let Some(variadic) = &sig.variadic {
-        errors.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             variadic,
             "a callback handler cannot be variadic; remove the `...`",
-        ));
+        );
     }
 
-    errors.into_iter().reduce(|mut all, e| {
-        all.combine(e);
-        all
-    })
 }
 
 /// The first `impl Trait` anywhere in `ty`: the generated code names each

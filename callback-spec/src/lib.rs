@@ -7,6 +7,8 @@
 //! - [`Event`]: the eight platform events, their wire names, the `-ize`
 //!   spellings accepted when reading, and the attribute macro of each;
 //! - [`default_path`] and [`validate_path`]: where a handler is mounted;
+//! - [`HandlerInfo`]: what a handler is (event, path, name, module), and
+//!   [`check_unique`]: the one rule that each event has one handler;
 //! - with the `syn` feature, the attribute grammar
 //!   (`#[on_install(path = "/x")]`): [`parse_args`] and [`recognise_attribute`].
 //!
@@ -24,12 +26,25 @@
 //! [`callback-core`]: https://docs.rs/callback-core
 
 mod event;
+mod handler;
 mod path;
 
 #[cfg(feature = "syn")]
 mod attr;
 
+/// The packages through which generated code reaches the runtime's hidden
+/// `__private` module, in the order the attribute macros look for them in
+/// the user's `Cargo.toml` (under any name it gives them).
+///
+/// `callback-core` defines `__private`; each adapter re-exports it, so that
+/// an extension depending on the adapter alone compiles. An adapter adds its
+/// package name here: the macros themselves never name one. Adapters come
+/// first, because an extension often has the core as a dev-dependency only,
+/// which the lookup also reports but a normal build cannot see.
+pub const RUNTIME_PACKAGES: &[&str] = &["callback-actix", "callback-core"];
+
 pub use event::{Event, UnknownEvent};
+pub use handler::{DuplicateEvent, HandlerInfo, check_unique, first_duplicate};
 pub use path::{DEFAULT_PATH_PREFIX, PathError, default_path, validate_path};
 
 #[cfg(feature = "syn")]

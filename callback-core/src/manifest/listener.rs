@@ -1,20 +1,8 @@
 //! Building the `callbackListener` object from handler registrations.
 
-use crate::Event;
 use crate::base_url::{BaseUrl, BaseUrlError};
-use callback_spec::validate_path;
-
-/// One handler's claim on an event: what it handles, where, and its name
-/// (for error messages).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Registration {
-    /// The event handled.
-    pub event: Event,
-    /// The path it is mounted at, such as `/callbacks/onInstall`.
-    pub path: String,
-    /// The handler's name, such as `my_ext::installed`.
-    pub handler: String,
-}
+use crate::{Event, HandlerInfo};
+use callback_spec::{DuplicateEvent, check_unique, validate_path};
 
 /// Why a `callbackListener` could not be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -57,13 +45,13 @@ pub enum ListenerError {
 /// of its handler, in the documented event order.
 ///
 /// ```
-/// use callback_core::{manifest::{CallbackListener, Registration}, Event};
+/// use callback_core::{manifest::CallbackListener, Event, HandlerInfo};
 ///
 /// let listener = CallbackListener::new(
 ///     "https://ext.example.com/",
-///     [
-///         Registration { event: Event::Uninstall, path: "/callbacks/onUninstall".into(), handler: "bye".into() },
-///         Registration { event: Event::Install, path: "/callbacks/onInstall".into(), handler: "hi".into() },
+///     &[
+///         HandlerInfo::new(Event::Uninstall, "/callbacks/onUninstall", "bye", "ext"),
+///         HandlerInfo::new(Event::Install, "/callbacks/onInstall", "hi", "ext"),
 ///     ],
 /// )?;
 /// assert_eq!(
@@ -80,37 +68,36 @@ pub struct CallbackListener {
 
 impl CallbackListener {
     /// Builds the section for `base_url` (a trailing `/` is ignored) from
-    /// `registrations`. Two registrations of one event are an error naming
-    /// both handlers.
-    pub fn new(
+    /// the `handlers`. Two handlers of one event are an error naming both.
+    pub fn new<'a>(
         base_url: &str,
-        registrations: impl IntoIterator<Item = Registration>,
+        handlers: impl IntoIterator<Item = &'a HandlerInfo>,
     ) -> Result<Self, ListenerError> {
         let base = check_base_url(base_url)?;
-        let mut slots: [Option<Registration>; Event::COUNT] = Default::default();
-        for reg in registrations {
-            if let Err(reason) = validate_path(&reg.path) {
+        let handlers: Vec<&HandlerInfo> = handlers.into_iter().collect();
+        check_unique(handlers.iter().copied()).map_err(
+            |DuplicateEvent {
+                 event,
+                 first,
+                 second,
+             }| ListenerError::DuplicateEvent {
+                event,
+                first,
+                second,
+            },
+        )?;
+        let mut entries = Vec::with_capacity(handlers.len());
+        for handler in handlers {
+            if let Err(reason) = validate_path(&handler.path) {
                 return Err(ListenerError::InvalidPath {
-                    handler: reg.handler,
-                    path: reg.path,
+                    handler: handler.qualified_name(),
+                    path: handler.path.clone().into_owned(),
                     reason,
                 });
             }
-            let slot = &mut slots[reg.event.index()];
-            if let Some(first) = slot {
-                return Err(ListenerError::DuplicateEvent {
-                    event: reg.event,
-                    first: first.handler.clone(),
-                    second: reg.handler,
-                });
-            }
-            *slot = Some(reg);
+            entries.push((handler.event, base.join(&handler.path)));
         }
-        let entries = slots
-            .into_iter()
-            .flatten()
-            .map(|reg| (reg.event, base.join(&reg.path)))
-            .collect();
+        entries.sort_by_key(|(event, _)| *event);
         Ok(CallbackListener { entries })
     }
 
@@ -155,11 +142,13 @@ pub(super) fn check_base_url(url: &str) -> Result<BaseUrl, ListenerError> {
 mod tests {
     use super::*;
 
-    fn reg(event: Event, path: &str, handler: &str) -> Registration {
-        Registration {
+    fn reg(event: Event, path: &str, handler: &str) -> HandlerInfo {
+        let (module, name) = handler.rsplit_once("::").unwrap_or(("ext", handler));
+        HandlerInfo {
             event,
-            path: path.into(),
-            handler: handler.into(),
+            path: path.to_owned().into(),
+            name: name.to_owned().into(),
+            module: module.to_owned().into(),
         }
     }
 
@@ -167,7 +156,7 @@ mod tests {
     fn orders_by_documented_event_order_and_allows_shared_paths() {
         let l = CallbackListener::new(
             "https://x.example/base/",
-            [
+            &[
                 reg(Event::ConfigParamDelete, "/cfg", "b"),
                 reg(Event::ConfigParamAdd, "/cfg", "a"),
                 reg(Event::Install, "/callbacks/onInstall", "c"),
@@ -189,7 +178,7 @@ mod tests {
     fn duplicate_event_names_both_handlers() {
         let err = CallbackListener::new(
             "https://x.example",
-            [
+            &[
                 reg(Event::Install, "/a", "ext::first"),
                 reg(Event::Install, "/b", "ext::second"),
             ],
@@ -212,7 +201,7 @@ mod tests {
             ),
             ("https://x .example", "it must not contain whitespace"),
         ] {
-            let err = CallbackListener::new(url, []).unwrap_err();
+            let err = CallbackListener::new(url, &[]).unwrap_err();
             assert_eq!(
                 err,
                 ListenerError::InvalidBaseUrl {
@@ -223,15 +212,15 @@ mod tests {
         }
         // Parsed by `url::Url`, not by hand: these once passed.
         for url in ["https://:80", r#"https://ext.example.com/"},"secret":"pwn"#] {
-            let err = CallbackListener::new(url, []).unwrap_err();
+            let err = CallbackListener::new(url, &[]).unwrap_err();
             assert!(
                 matches!(err, ListenerError::InvalidBaseUrl { .. }),
                 "{url}: {err:?}"
             );
         }
-        let err = CallbackListener::new("https://u:hunter2@x.example", []).unwrap_err();
+        let err = CallbackListener::new("https://u:hunter2@x.example", &[]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
-        let err = CallbackListener::new("https://x.example", [reg(Event::Update, "up", "h")])
+        let err = CallbackListener::new("https://x.example", &[reg(Event::Update, "up", "h")])
             .unwrap_err();
         assert!(matches!(err, ListenerError::InvalidPath { .. }), "{err:?}");
     }

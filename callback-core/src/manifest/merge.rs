@@ -44,13 +44,13 @@ pub enum MergeError {
 /// unchanged, so a second merge is a no-op.
 ///
 /// ```
-/// use callback_core::manifest::{merge_listener, CallbackListener, Registration};
-/// use callback_core::Event;
+/// use callback_core::manifest::{merge_listener, CallbackListener};
+/// use callback_core::{Event, HandlerInfo};
 ///
 /// let manifest = "{\n    \"service\": \"DESK\",\n    \"secret\": \"s\"\n}\n";
 /// let listener = CallbackListener::new(
 ///     "https://ext.example.com",
-///     [Registration { event: Event::Install, path: "/callbacks/onInstall".into(), handler: "h".into() }],
+///     &[HandlerInfo::new(Event::Install, "/callbacks/onInstall", "h", "ext")],
 /// )?;
 /// let merged = merge_listener(manifest, &listener)?;
 /// assert!(merged.starts_with("{\n    \"service\": \"DESK\",\n    \"secret\": \"s\",\n"));

@@ -1,21 +1,21 @@
 //! The `callbackListener` section of `plugin-manifest.json`: built from the
-//! registered handlers, merged into an existing manifest without touching
-//! anything else in it (with the `merge` feature, which build scripts and
-//! tools turn on and a running server does not need), and read back from
-//! one.
+//! handlers, merged into an existing manifest without touching anything else
+//! in it (feature `merge`), and read back from one (feature `read`). Build
+//! scripts and tools turn those features on; a running server needs neither.
 
-mod drift;
 mod listener;
 #[cfg(feature = "merge")]
 mod merge;
+#[cfg(feature = "read")]
 mod read;
 
-pub use drift::{Drift, DriftError, HANDLERS_FILE, HandlerRecord, ScannedHandlers, check_drift};
-pub use listener::{CallbackListener, ListenerError, Registration};
+pub use listener::{CallbackListener, ListenerError};
 #[cfg(feature = "merge")]
 pub use merge::{MergeError, merge_listener};
+#[cfg(feature = "read")]
 pub use read::ReadListenerError;
 
+#[cfg(any(feature = "merge", feature = "read"))]
 /// The reason in a serde_json error, without the " at line L column C" that
 /// the caller reports in its own words.
 pub(crate) fn json_error_reason(err: &serde_json::Error) -> String {
@@ -24,11 +24,13 @@ pub(crate) fn json_error_reason(err: &serde_json::Error) -> String {
     full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
 }
 
+#[cfg(feature = "read")]
 /// A JSON object's members in file order, repeated keys kept (serde_json's
 /// `Value` keeps only the last of two equal keys). Not an object is an
 /// error.
 pub(crate) struct Members<V>(pub(crate) Vec<(String, V)>);
 
+#[cfg(feature = "read")]
 impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Members<V> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MembersVisitor<V>(std::marker::PhantomData<V>);
@@ -52,6 +54,7 @@ impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Members<V> {
     }
 }
 
+#[cfg(feature = "read")]
 /// How many top-level keys named `key` the manifest `text` has (0 when it
 /// is not a JSON object). JSON readers disagree on which of two equal keys
 /// counts (serde_json and `JSON.parse` keep the last, others the first), so

@@ -165,11 +165,11 @@ impl CallbackListener {
     /// own path. Used to send a manifest's callbacks to a local server.
     ///
     /// ```
-    /// use callback_core::{manifest::{CallbackListener, Registration}, Event};
+    /// use callback_core::{manifest::CallbackListener, Event, HandlerInfo};
     ///
     /// let listener = CallbackListener::new(
     ///     "https://ext.example.com",
-    ///     [Registration { event: Event::Install, path: "/callbacks/onInstall".into(), handler: "h".into() }],
+    ///     &[HandlerInfo::new(Event::Install, "/callbacks/onInstall", "h", "ext")],
     /// )?;
     /// let local = listener.with_base_url("http://127.0.0.1:8080")?;
     /// assert_eq!(local.url(Event::Install), Some("http://127.0.0.1:8080/callbacks/onInstall"));

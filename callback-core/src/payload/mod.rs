@@ -2,12 +2,10 @@
 
 mod de;
 mod error;
-mod fields;
 mod org_id;
 mod security_context;
 
 pub use error::{PayloadError, PayloadErrorKind};
-pub(crate) use fields::BorrowedFields;
 pub use org_id::OrgId;
 pub use security_context::SecurityContext;
 
@@ -73,13 +71,6 @@ impl Payload {
 
     /// Parses bytes whose signature was checked. Crate-private on purpose.
     pub(crate) fn from_verified_bytes(body: &[u8]) -> Result<Payload, PayloadError> {
-        de::parse::<SecurityContext>(body).map(fields::Fields::into_payload)
-    }
-
-    /// The same, borrowing from `body` instead of copying out of it.
-    pub(crate) fn fields_from_verified_bytes(
-        body: &[u8],
-    ) -> Result<BorrowedFields<'_>, PayloadError> {
         de::parse(body)
     }
 

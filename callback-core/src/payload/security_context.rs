@@ -1,7 +1,6 @@
 //! The security context: a credential for Zoho's Invoke API.
 
 use serde::de::{self, Visitor};
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -50,67 +49,50 @@ impl fmt::Display for SecurityContext {
 /// with the wrong type is still a credential.
 impl<'de> serde::Deserialize<'de> for SecurityContext {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let BorrowedContext(value) = de::Deserialize::deserialize(deserializer)?;
-        Ok(SecurityContext::new(value))
-    }
-}
-
-/// A security context as read, borrowed from the input unless it had to be
-/// unescaped, with the same refusals as [`SecurityContext`]'s.
-pub(crate) struct BorrowedContext<'de>(pub(crate) Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for BorrowedContext<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ContextVisitor)
     }
 }
 
 struct ContextVisitor;
 
-type Context<'de> = BorrowedContext<'de>;
-
 const EXPECTED: &str = "securityContext must be a string";
 
 impl<'de> Visitor<'de> for ContextVisitor {
-    type Value = Context<'de>;
+    type Value = SecurityContext;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(EXPECTED)
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Context<'de>, E> {
-        Ok(BorrowedContext(Cow::Borrowed(v)))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<SecurityContext, E> {
+        Ok(SecurityContext::new(v))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Context<'de>, E> {
-        Ok(BorrowedContext(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Context<'de>, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<SecurityContext, E> {
         Err(E::custom(EXPECTED))
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Context<'de>, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<SecurityContext, E> {
         Err(E::custom(EXPECTED))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Context<'de>, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<SecurityContext, E> {
         Err(E::custom(EXPECTED))
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Context<'de>, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<SecurityContext, E> {
         Err(E::custom(EXPECTED))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Context<'de>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<SecurityContext, E> {
         Err(E::custom(EXPECTED))
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Context<'de>, A::Error> {
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<SecurityContext, A::Error> {
         Err(de::Error::custom(EXPECTED))
     }
 
-    fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Context<'de>, A::Error> {
+    fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<SecurityContext, A::Error> {
         Err(de::Error::custom(EXPECTED))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{HmacSha256Hex, SchemeKey, SignatureError, SignatureHeader, SignatureScheme};
 use crate::Secret;
-use crate::payload::{BorrowedFields, Payload, PayloadError};
+use crate::payload::{Payload, PayloadError};
 use std::fmt;
 use std::sync::Arc;
 
@@ -71,18 +71,10 @@ impl Verifier {
             SignatureHeader::Repeated => return Err(SignatureError::Repeated),
             SignatureHeader::One(raw) => raw,
         };
-        // Read in place: `?` would copy the 72-byte tag out of the result
-        // in 16-byte loads of bytes the decoder had just stored in smaller
-        // pieces, a failed store-to-load forwarding on every callback
-        // (issue 8).
-        let decoded = self.scheme.decode(raw);
-        let tag = match decoded {
-            Ok(ref tag) => tag,
-            Err(err) => return Err(err),
-        };
+        let tag = self.scheme.decode(raw)?;
         self.keys
             .iter()
-            .position(|key| key.matches(body, tag))
+            .position(|key| key.matches(body, &tag))
             .map(|secret_index| Verified { body, secret_index })
             .ok_or(SignatureError::Mismatch)
     }
@@ -113,11 +105,6 @@ impl<'b> Verified<'b> {
     /// Parses the verified bytes, as they are: nothing is re-serialised.
     pub fn parse(&self) -> Result<Payload, PayloadError> {
         Payload::from_verified_bytes(self.body)
-    }
-
-    /// The same, borrowing from the body: what the router reads.
-    pub(crate) fn parse_fields(&self) -> Result<BorrowedFields<'b>, PayloadError> {
-        Payload::fields_from_verified_bytes(self.body)
     }
 
     /// The verified body.

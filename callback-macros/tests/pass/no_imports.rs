@@ -17,8 +17,8 @@ async fn config_added(
 fn main() {
     let handlers = ::callback_core::callbacks![installed, config_added];
     let found: ::std::vec::Vec<_> = handlers
-        .registrations()
-        .map(|r| (r.event, r.path, r.handler))
+        .infos()
+        .map(|info| (info.event, info.path.to_string(), info.qualified_name()))
         .collect();
     assert_eq!(
         found,
@@ -53,10 +53,9 @@ fn main() {
         ::callback_core::Event::ConfigParamAdd,
     ]) {
         let callback = cx(event);
-        let future = handler
-            .call(&::callback_core::CallContext::new(&callback, &state))
-            .unwrap();
-        results.push(rt.block_on(future).map_err(|e| e.to_string()));
+        let context = ::callback_core::CallContext::new(&callback, &state);
+        let result = rt.block_on(handler.call(&context));
+        results.push(result.map_err(|e| e.detail().unwrap_or_default().to_owned()));
     }
     assert_eq!(results, [Ok(()), Err("7".to_owned())]);
 }

@@ -70,7 +70,7 @@ async fn uninstalled() {}
 fn main() {
     // `callbacks![]` itself uses a `panic!`, through its own crate.
     let handlers = ::callback_core::callbacks![installed, updated, uninstalled];
-    let modules: Vec<_> = handlers.iter().map(|h| h.info().module).collect();
+    let modules: Vec<_> = handlers.iter().map(|h| &*h.info().module).collect();
     assert!(modules.iter().all(|m| !m.contains("user's")), "{modules:?}");
 
     let state = StateMap::new();

@@ -24,16 +24,17 @@ pub fn take_ran() -> Vec<String> {
 
 /// Runs `handler` the way the router does, on a callback for `event` from
 /// `org`, with `state`: argument extraction, then the handler. Returns the
-/// rejection or the handler's error as text.
+/// rejection as text, or for a handler's own error its message.
 pub fn run(handler: &dyn Handler, event: Event, org: u64, state: &StateMap) -> Result<(), String> {
     let callback = Callback::new(Payload::new(event, OrgId::new(org)), 0);
     handler
         .check_state(state)
         .map_err(|missing| missing.to_string())?;
-    let future = handler
-        .call(&CallContext::new(&callback, state))
-        .map_err(|rejection| rejection.to_string())?;
-    block_on(future).map_err(|err| err.to_string())
+    let cx = CallContext::new(&callback, state);
+    block_on(handler.call(&cx)).map_err(|rejection| match rejection.detail() {
+        Some(detail) => detail.to_owned(),
+        None => rejection.to_string(),
+    })
 }
 
 /// Runs `future` to completion.
@@ -47,13 +48,14 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// `(event, path, handler)` of each handler of `list`, with the handler's
 /// module path relative to the crate (the crate's own name varies).
 pub fn registrations(list: &callback_core::HandlerList) -> Vec<(String, String, String)> {
-    list.registrations()
-        .map(|r| {
-            let handler = match r.handler.split_once("::") {
+    list.infos()
+        .map(|info| {
+            let handler = info.qualified_name();
+            let handler = match handler.split_once("::") {
                 Some((_crate, rest)) => rest.to_owned(),
-                None => r.handler,
+                None => handler,
             };
-            (r.event.to_string(), r.path, handler)
+            (info.event.to_string(), info.path.to_string(), handler)
         })
         .collect()
 }

@@ -155,7 +155,7 @@ fn info_carries_event_default_path_name_and_module() {
     assert_eq!(info.event, Event::Install);
     assert_eq!(info.path, "/callbacks/onInstall");
     assert_eq!(info.name, "installed");
-    assert_eq!(info.module, "dispatch");
+    assert_eq!(info.module, "macros::dispatch");
     assert_eq!(<config_added as StaticHandler>::INFO.path, "/zoho/config");
 }
 
@@ -167,8 +167,8 @@ fn missing_state_is_refused_when_mounting() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`dispatch::installed` needs state that is missing: no state of type `dispatch::Seen` \
-         was provided; add `.state(value)` where the callbacks are mounted"
+        "`macros::dispatch::installed` needs state that is missing: no state of type \
+         `macros::dispatch::Seen` was provided; add `.state(value)` where the callbacks are mounted"
     );
 }
 

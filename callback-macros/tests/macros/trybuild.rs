@@ -2,11 +2,11 @@
 //!
 //! `ui/*.rs` must fail to compile with exactly the pinned `ui/*.stderr`: each
 //! message points at the offending token and says how to fix it. `pass/*.rs`
-//! must compile and run: the hygiene cases of issue 3 (no imports, nested
-//! modules, names that clash with generated items, shadowed prelude names).
+//! must compile and run: the hygiene cases (no imports, nested modules,
+//! names that clash with generated items, shadowed prelude names).
 //!
 //! Regenerate the pinned messages with
-//! `TRYBUILD=overwrite cargo test -p callback-macros --test trybuild`, then
+//! `TRYBUILD=overwrite cargo test -p callback-macros --test macros`, then
 //! read every changed `.stderr`.
 
 #[test]

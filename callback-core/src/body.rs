@@ -1,0 +1,140 @@
+//! Reading a request body up to a limit and within a time, for any adapter.
+
+use crate::outcome::{Rejection, RejectionKind};
+use futures_util::{Stream, StreamExt};
+use std::fmt;
+use std::time::Duration;
+
+/// Reads a whole body from `chunks`, the body stream of any HTTP stack.
+///
+/// Refuses with `413 payload_too_large` as soon as the body is known to be
+/// larger than `limit` (from `declared`, the `Content-Length`, before
+/// reading anything; or while streaming a chunked body), and with
+/// `400 body_unreadable` when the stream fails, ends before the length it
+/// declared (an incomplete message, RFC 9112 6.3), or is not complete
+/// within `timeout`: HTTP servers time out the request head, not the body,
+/// so a client announcing a length it never sends would otherwise hold its
+/// connection and a task forever.
+///
+/// Nothing is reserved before bytes arrive: a client that announces the
+/// limit and sends nothing holds no buffer of that size. Must run inside a
+/// Tokio runtime (for the timer).
+pub async fn read_body<S, B, E>(
+    chunks: S,
+    declared: Option<u64>,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Vec<u8>, Rejection>
+where
+    S: Stream<Item = Result<B, E>>,
+    B: AsRef<[u8]>,
+    E: fmt::Display,
+{
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit));
+    }
+    let body = tokio::time::timeout(timeout, read_all(chunks, limit))
+        .await
+        .map_err(|_| {
+            Rejection::new(
+                RejectionKind::BodyUnreadable,
+                format!(
+                    "the request body did not arrive within {} ms",
+                    timeout.as_millis()
+                ),
+            )
+        })??;
+    match declared {
+        Some(declared) if (body.len() as u64) < declared => Err(Rejection::new(
+            RejectionKind::BodyUnreadable,
+            format!(
+                "the body ended after {} of the {declared} bytes its Content-Length announced",
+                body.len()
+            ),
+        )),
+        _ => Ok(body),
+    }
+}
+
+async fn read_all<S, B, E>(chunks: S, limit: usize) -> Result<Vec<u8>, Rejection>
+where
+    S: Stream<Item = Result<B, E>>,
+    B: AsRef<[u8]>,
+    E: fmt::Display,
+{
+    let mut chunks = std::pin::pin!(chunks);
+    let mut body = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|err| {
+            Rejection::new(
+                RejectionKind::BodyUnreadable,
+                "the request body could not be read",
+            )
+            .with_detail(err.to_string())
+        })?;
+        let chunk = chunk.as_ref();
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(limit: usize) -> Rejection {
+    Rejection::new(
+        RejectionKind::PayloadTooLarge,
+        format!("the body is larger than the limit of {limit} bytes"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::stream;
+
+    type Chunk = Result<&'static [u8], String>;
+
+    async fn read(chunks: Vec<Chunk>, declared: Option<u64>) -> Result<Vec<u8>, RejectionKind> {
+        read_body(stream::iter(chunks), declared, 8, Duration::from_secs(5))
+            .await
+            .map_err(|r| r.kind())
+    }
+
+    #[tokio::test]
+    async fn a_body_within_the_limit_is_read_whole() {
+        let body = read(vec![Ok(b"abc"), Ok(b"defgh")], Some(8)).await;
+        assert_eq!(body, Ok(b"abcdefgh".to_vec()));
+        assert_eq!(read(vec![Ok(b"ab")], None).await, Ok(b"ab".to_vec()));
+    }
+
+    #[tokio::test]
+    async fn too_large_is_413_from_the_header_or_while_reading() {
+        let never: Vec<Chunk> = vec![Err("not read".into())];
+        assert_eq!(read(never, Some(9)).await, Err(RejectionKind::PayloadTooLarge));
+        let chunked = vec![Ok(&b"abcde"[..]), Ok(b"fghi")];
+        assert_eq!(read(chunked, None).await, Err(RejectionKind::PayloadTooLarge));
+    }
+
+    #[tokio::test]
+    async fn a_short_or_broken_body_is_unreadable() {
+        assert_eq!(
+            read(vec![Ok(b"abc")], Some(5)).await,
+            Err(RejectionKind::BodyUnreadable)
+        );
+        assert_eq!(
+            read(vec![Ok(b"abc"), Err("reset".into())], None).await,
+            Err(RejectionKind::BodyUnreadable)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_never_ends_is_cut_at_the_timeout() {
+        let pending = stream::pending::<Chunk>();
+        let err = read_body(pending, Some(4), 8, Duration::from_secs(3))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), RejectionKind::BodyUnreadable);
+        assert_eq!(err.message(), "the request body did not arrive within 3000 ms");
+    }
+}
