@@ -233,6 +233,18 @@ impl InvokeClientBuilder {
 
     /// Shares an existing `reqwest::Client` (its pool, TLS and proxy
     /// settings) instead of creating one.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`, as the
+    /// client this builder creates is: a built `reqwest::Client`'s redirect
+    /// policy can be neither read nor changed, and `reqwest`'s default
+    /// follows up to ten redirects. Following a `307` or `308` answer
+    /// re-sends the same `POST`, form body (with the security context) and
+    /// `HASH` header to the `Location`, on any host: on a redirect to
+    /// another host `reqwest` drops only `Authorization`, `Cookie` and
+    /// similar standard headers, not `HASH`. With the `none` policy every
+    /// `3xx` answer reaches this crate and is an
+    /// [`InvokeError::Redirect`](crate::InvokeError::Redirect), as it is with
+    /// the client this builder creates.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -265,6 +277,9 @@ impl InvokeClientBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                // A redirect would re-send the security context and the
+                // HASH to wherever it points: a 3xx is an error instead.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| BuildError::HttpClient(e.to_string()))?,
         };

@@ -59,6 +59,21 @@ pub enum InvokeError {
         /// at most 200 characters).
         message: Option<String>,
     },
+    /// Zoho's Invoke API answered with a redirect (`3xx`), which is not
+    /// followed: following it would send the call's form (with the security
+    /// context) and its `HASH` to wherever the answer points. Its `Location`
+    /// is not kept, as it may carry anything.
+    #[error(
+        "Zoho's Invoke API answered {} for {call}, a redirect, which is not followed: \
+         the call carries the security context and the HASH",
+        status_text(*status)
+    )]
+    Redirect {
+        /// The call.
+        call: InvokeCall,
+        /// Zoho's HTTP status, from 300 to 399.
+        status: u16,
+    },
     /// Zoho called the target, and the target answered with a non-2xx
     /// status.
     #[error("{call} answered {} through Zoho's Invoke API", status_text(*status))]
@@ -108,6 +123,7 @@ impl InvokeError {
             InvokeError::Transport { call, .. }
             | InvokeError::Timeout { call, .. }
             | InvokeError::Zoho { call, .. }
+            | InvokeError::Redirect { call, .. }
             | InvokeError::Target { call, .. }
             | InvokeError::MalformedWrapper { call, .. }
             | InvokeError::Decode { call, .. }
@@ -115,13 +131,24 @@ impl InvokeError {
         }
     }
 
-    /// The HTTP status involved: Zoho's for [`InvokeError::Zoho`], the
-    /// target's for [`InvokeError::Target`].
+    /// The HTTP status involved: Zoho's for [`InvokeError::Zoho`] and
+    /// [`InvokeError::Redirect`], the target's for [`InvokeError::Target`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            InvokeError::Zoho { status, .. } | InvokeError::Target { status, .. } => Some(*status),
+            InvokeError::Zoho { status, .. }
+            | InvokeError::Redirect { status, .. }
+            | InvokeError::Target { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// Whether the status of [`status`](Self::status) is Zoho's own
+    /// rather than the target's.
+    pub(crate) fn is_zoho_status(&self) -> bool {
+        matches!(
+            self,
+            InvokeError::Zoho { .. } | InvokeError::Redirect { .. }
+        )
     }
 }
 

@@ -49,7 +49,7 @@
 //! | [`Invoke`] | a handler argument: the client bound to this callback's `orgId` and `securityContext` (`400 invalid_payload` without one) |
 //! | [`InvokeRequest`] | `zoho.desk_get(path)`, `desk_post`, …, `external(method, url)`, then `.query`, `.header`, `.json`, `.connection`, `.send()` |
 //! | [`InvokeResponse`] | the target's status and body (unwrapped from Zoho's answer), `.json::<T>()` |
-//! | [`InvokeError`] | transport, timeout, Zoho non-2xx, target non-2xx, malformed wrapper, decode, invalid request |
+//! | [`InvokeError`] | transport, timeout, Zoho non-2xx, a redirect (never followed), target non-2xx, malformed wrapper, decode, invalid request |
 //! | [`DataCentre`] | `desk.zoho.com`, `.eu`, `.in`, `.com.au`, `.jp`, … |
 //! | [`InvokeHashScheme`] | how the `HASH` header is computed ([`HmacSha256Fields`] by default) |
 //!
@@ -78,6 +78,12 @@
 //! is idempotent (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`) are retried,
 //! with bounded exponential backoff, after a transport failure or timeout,
 //! a `429` or a `5xx` ([`RetryPolicy`]); `POST` and `PATCH` never are.
+//!
+//! Redirects are never followed: following one would re-send the security
+//! context and the `HASH` wherever it points. A `3xx` from the Invoke API
+//! is an [`InvokeError::Redirect`] (a `reqwest::Client` passed to
+//! [`InvokeClientBuilder::http_client`] must be built without redirects
+//! for that to hold).
 //!
 //! Each call runs in one `zoho_invoke` tracing span with `method`,
 //! `target_host`, `org_id`, `status`, `zoho_status`, `attempts` and

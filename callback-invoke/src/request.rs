@@ -236,9 +236,10 @@ impl InvokeRequest {
             }
             Err(err) => {
                 if let Some(status) = err.status() {
-                    let field = match err {
-                        InvokeError::Zoho { .. } => "zoho_status",
-                        _ => "status",
+                    let field = if err.is_zoho_status() {
+                        "zoho_status"
+                    } else {
+                        "status"
                     };
                     span.record(field, status);
                 }
@@ -342,6 +343,12 @@ impl Attempt<'_> {
             .await;
         let answer = sent.map_err(|e| self.transport(e))?;
         let zoho_status = answer.status().as_u16();
+        if (300..400).contains(&zoho_status) {
+            // Not followed (the client's policy is `none`), and not read.
+            let call = self.call.clone();
+            let status = zoho_status;
+            return Err(Failure::new(InvokeError::Redirect { call, status }, false));
+        }
         let retry_after = retry_after(&answer);
         let bytes = answer.bytes().await.map_err(|e| self.transport(e))?;
         if !(200..300).contains(&zoho_status) {
