@@ -17,6 +17,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The connect timeout unless [`InvokeClientBuilder::connect_timeout`] says
 /// otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest answer of Zoho's read (4 MiB) unless
+/// [`InvokeClientBuilder::max_response_bytes`] says otherwise.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// The Invoke API's path under the Desk host.
 pub const INVOKE_PATH: &str = "/api/v1/invoke";
 
@@ -64,6 +67,7 @@ pub(crate) struct Inner {
     pub(crate) scheme: Arc<dyn InvokeHashScheme>,
     pub(crate) key: Box<dyn InvokeHashKey>,
     pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) format: ResponseFormat,
 }
@@ -79,6 +83,7 @@ impl InvokeClient {
             desk_url: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             scheme: Arc::new(HmacSha256Fields::default()),
             format: ResponseFormat::default(),
@@ -114,6 +119,11 @@ impl InvokeClient {
         self.inner.timeout
     }
 
+    /// The longest answer of Zoho's that is read, in bytes.
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
     /// The retry policy.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
@@ -133,6 +143,7 @@ impl fmt::Debug for InvokeClient {
             .field("secret", &inner.secret)
             .field("scheme", &inner.scheme)
             .field("timeout", &inner.timeout)
+            .field("max_response_bytes", &inner.max_response_bytes)
             .field("retry", &inner.retry)
             .field("format", &inner.format)
             .finish()
@@ -170,6 +181,7 @@ pub struct InvokeClientBuilder {
     desk_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
     retry: RetryPolicy,
     scheme: Arc<dyn InvokeHashScheme>,
     format: ResponseFormat,
@@ -210,6 +222,17 @@ impl InvokeClientBuilder {
     /// [`http_client`](Self::http_client), which has its own.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest answer of Zoho's that is read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 4 MiB). An answer whose
+    /// `Content-Length` is larger is refused before its body is read; one
+    /// without is read until it passes the limit. Either is an
+    /// [`InvokeError::TooLarge`](crate::InvokeError::TooLarge), and the
+    /// memory a call holds for an answer stays within the limit.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -258,6 +281,9 @@ impl InvokeClientBuilder {
         if self.connect_timeout.is_zero() {
             return Err(BuildError::ZeroTimeout("connect"));
         }
+        if self.max_response_bytes == 0 {
+            return Err(BuildError::ZeroResponseLimit);
+        }
         let default_url = self.data_centre.desk_url();
         let base = match &self.base_url {
             Some(url) => http_base(url).map_err(|reason| BuildError::BaseUrl {
@@ -293,6 +319,7 @@ impl InvokeClientBuilder {
                 scheme: self.scheme,
                 key,
                 timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 format: self.format,
             }),

@@ -74,6 +74,22 @@ pub enum InvokeError {
         /// Zoho's HTTP status, from 300 to 399.
         status: u16,
     },
+    /// Zoho's answer is longer than the client's limit
+    /// ([`InvokeClientBuilder::max_response_bytes`](crate::InvokeClientBuilder::max_response_bytes)):
+    /// reading stopped at the limit, or before reading when its
+    /// `Content-Length` was larger. Not retried.
+    #[error(
+        "Zoho's Invoke API answered {} for {call} with more than {limit} bytes, the client's limit",
+        status_text(*status)
+    )]
+    TooLarge {
+        /// The call.
+        call: InvokeCall,
+        /// Zoho's HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// Zoho called the target, and the target answered with a non-2xx
     /// status.
     #[error("{call} answered {} through Zoho's Invoke API", status_text(*status))]
@@ -124,6 +140,7 @@ impl InvokeError {
             | InvokeError::Timeout { call, .. }
             | InvokeError::Zoho { call, .. }
             | InvokeError::Redirect { call, .. }
+            | InvokeError::TooLarge { call, .. }
             | InvokeError::Target { call, .. }
             | InvokeError::MalformedWrapper { call, .. }
             | InvokeError::Decode { call, .. }
@@ -131,12 +148,14 @@ impl InvokeError {
         }
     }
 
-    /// The HTTP status involved: Zoho's for [`InvokeError::Zoho`] and
-    /// [`InvokeError::Redirect`], the target's for [`InvokeError::Target`].
+    /// The HTTP status involved: Zoho's for [`InvokeError::Zoho`],
+    /// [`InvokeError::Redirect`] and [`InvokeError::TooLarge`], the
+    /// target's for [`InvokeError::Target`].
     pub fn status(&self) -> Option<u16> {
         match self {
             InvokeError::Zoho { status, .. }
             | InvokeError::Redirect { status, .. }
+            | InvokeError::TooLarge { status, .. }
             | InvokeError::Target { status, .. } => Some(*status),
             _ => None,
         }
@@ -147,7 +166,7 @@ impl InvokeError {
     pub(crate) fn is_zoho_status(&self) -> bool {
         matches!(
             self,
-            InvokeError::Zoho { .. } | InvokeError::Redirect { .. }
+            InvokeError::Zoho { .. } | InvokeError::Redirect { .. } | InvokeError::TooLarge { .. }
         )
     }
 }
@@ -175,6 +194,9 @@ pub enum BuildError {
     /// A timeout of zero would fail every call.
     #[error("the {0} timeout must be longer than zero")]
     ZeroTimeout(&'static str),
+    /// A response size limit of zero would fail every call.
+    #[error("the response size limit must be larger than zero")]
+    ZeroResponseLimit,
     /// The HTTP client could not be created (TLS initialisation).
     #[error("the HTTP client could not be created: {0}")]
     HttpClient(String),

@@ -45,11 +45,11 @@
 //!
 //! | item | what |
 //! |---|---|
-//! | [`InvokeClient`] | one per application: secret, data centre or base URL, timeouts, retries, one shared `reqwest` client (rustls) |
+//! | [`InvokeClient`] | one per application: secret, data centre or base URL, timeouts, retries, the answer size limit, one shared `reqwest` client (rustls) |
 //! | [`Invoke`] | a handler argument: the client bound to this callback's `orgId` and `securityContext` (`400 invalid_payload` without one) |
 //! | [`InvokeRequest`] | `zoho.desk_get(path)`, `desk_post`, …, `external(method, url)`, then `.query`, `.header`, `.json`, `.connection`, `.send()` |
 //! | [`InvokeResponse`] | the target's status and body (unwrapped from Zoho's answer), `.json::<T>()` |
-//! | [`InvokeError`] | transport, timeout, Zoho non-2xx, a redirect (never followed), target non-2xx, malformed wrapper, decode, invalid request |
+//! | [`InvokeError`] | transport, timeout, Zoho non-2xx, a redirect (never followed), an answer over the size limit, target non-2xx, malformed wrapper, decode, invalid request |
 //! | [`DataCentre`] | `desk.zoho.com`, `.eu`, `.in`, `.com.au`, `.jp`, … |
 //! | [`InvokeHashScheme`] | how the `HASH` header is computed ([`HmacSha256Fields`] by default) |
 //!
@@ -74,7 +74,11 @@
 //!
 //! # Failures, retries, logs
 //!
-//! Each attempt has a timeout (10 s by default). Calls whose target method
+//! Each attempt has a timeout (10 s by default), and reads at most
+//! [`DEFAULT_MAX_RESPONSE_BYTES`] (4 MiB) of Zoho's answer
+//! ([`InvokeClientBuilder::max_response_bytes`]): a longer answer is an
+//! [`InvokeError::TooLarge`], refused from its `Content-Length` before it is
+//! read when it declares one. Calls whose target method
 //! is idempotent (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`) are retried,
 //! with bounded exponential backoff, after a transport failure or timeout,
 //! a `429` or a `5xx` ([`RetryPolicy`]); `POST` and `PATCH` never are.
@@ -101,7 +105,8 @@ mod response;
 mod retry;
 
 pub use client::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, INVOKE_PATH, InvokeClient, InvokeClientBuilder,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, INVOKE_PATH,
+    InvokeClient, InvokeClientBuilder,
 };
 pub use data_centre::{DataCentre, UnknownDataCentre};
 pub use error::{BuildError, InvokeCall, InvokeError};

@@ -350,7 +350,7 @@ impl Attempt<'_> {
             return Err(Failure::new(InvokeError::Redirect { call, status }, false));
         }
         let retry_after = retry_after(&answer);
-        let bytes = answer.bytes().await.map_err(|e| self.transport(e))?;
+        let bytes = self.read_body(answer, zoho_status).await?;
         if !(200..300).contains(&zoho_status) {
             let error = InvokeError::Zoho {
                 call: self.call.clone(),
@@ -387,6 +387,41 @@ impl Attempt<'_> {
             zoho_status,
             attempts,
         ))
+    }
+
+    /// The body of `answer`, chunk by chunk, refused as soon as it is known
+    /// to be longer than the client's limit: from its `Content-Length`
+    /// before reading, else when a chunk would pass the limit.
+    async fn read_body(
+        &self,
+        mut answer: reqwest::Response,
+        status: u16,
+    ) -> Result<Vec<u8>, Failure> {
+        let limit = self.client.inner().max_response_bytes;
+        let too_large = || {
+            let call = self.call.clone();
+            Failure::new(
+                InvokeError::TooLarge {
+                    call,
+                    status,
+                    limit,
+                },
+                false,
+            )
+        };
+        let declared = answer.content_length();
+        if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+            return Err(too_large());
+        }
+        let capacity = declared.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = answer.chunk().await.map_err(|e| self.transport(e))? {
+            if chunk.len() > limit - body.len() {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     /// No answer: a timeout, or any other transport failure. Both may be

@@ -4,7 +4,7 @@
 //! for counting every connection made to it, answered or not.
 //!
 //! Only `tokio` is used. Each connection carries one request; every scripted
-//! answer should say `connection: close` ([`answer`] and [`chunked`] do).
+//! answer should say `connection: close` (every helper here does).
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -150,23 +150,41 @@ async fn read_request(stream: &mut TcpStream) -> Option<RawRequest> {
 /// `HTTP/1.1 <status>` with `headers`, a `Content-Length` of `body`'s and
 /// `connection: close`, then `body`.
 pub fn answer(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut out = head(status, headers);
-    out.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
-    out.extend_from_slice(body);
+    sized(head(status, headers), body.len(), body)
+}
+
+/// `HTTP/1.1 <status>` with a `Content-Length` of `length` and
+/// `connection: close`, then `body`, which may be shorter (with
+/// [`RawReply::Hold`]: the rest never comes).
+pub fn declared(status: u16, length: usize, body: &[u8]) -> Vec<u8> {
+    sized(head(status, &[]), length, body)
+}
+
+/// `HTTP/1.1 <status>` with `transfer-encoding: chunked` and
+/// `connection: close`, then `chunks` each as one chunk, and the last,
+/// empty chunk.
+pub fn chunked(status: u16, chunks: &[&[u8]]) -> Vec<u8> {
+    let mut out = chunked_unfinished(status, chunks);
+    out.extend_from_slice(b"0\r\n\r\n");
     out
 }
 
-/// `HTTP/1.1 <status>` with `headers`, `transfer-encoding: chunked` and
-/// `connection: close`, then `chunks` each as one chunk.
-pub fn chunked(status: u16, headers: &[(&str, &str)], chunks: &[&[u8]]) -> Vec<u8> {
-    let mut out = head(status, headers);
+/// [`chunked`] without the last, empty chunk: with [`RawReply::Hold`], a
+/// body that never ends.
+pub fn chunked_unfinished(status: u16, chunks: &[&[u8]]) -> Vec<u8> {
+    let mut out = head(status, &[]);
     out.extend_from_slice(b"transfer-encoding: chunked\r\n\r\n");
     for chunk in chunks.iter().filter(|c| !c.is_empty()) {
         out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
         out.extend_from_slice(chunk);
         out.extend_from_slice(b"\r\n");
     }
-    out.extend_from_slice(b"0\r\n\r\n");
+    out
+}
+
+fn sized(mut out: Vec<u8>, length: usize, body: &[u8]) -> Vec<u8> {
+    out.extend_from_slice(format!("content-length: {length}\r\n\r\n").as_bytes());
+    out.extend_from_slice(body);
     out
 }
 
