@@ -67,7 +67,7 @@
 //!
 //! | unknown | default | change it with |
 //! |---|---|---|
-//! | the `HASH` input | `requestURL=…&requestType=…&postBody=…&headers=…&connectionLinkName=…`, absent skipped, not URL-encoded, lowercase hex (as public code does; see [`hash`]) | [`HmacSha256Fields::with_order`], or your own [`InvokeHashScheme`] |
+//! | the `HASH` input | `requestURL=…&requestType=…&postBody=…&headers=…&connectionLinkName=…`, absent skipped, not URL-encoded, lowercase hex (as public code does). Ambiguous: a value holding `&headers=` hashes as two fields, and `securityContext` and `queryParams` are not covered (see [`hash`]) | [`HmacSha256Fields::with_order`], [`HmacSha256Fields::with_encoding`] (form-urlencoded values: unambiguous), or your own [`InvokeHashScheme`] |
 //! | where the target's answer is | the wrapper's `response` field, a value or a JSON string | [`ResponseFormat::response_field`] |
 //! | where the target's status is | the wrapper's numeric `statusCode`, else Zoho's status | [`ResponseFormat::status_field`] |
 //! | hosts beyond the documented five | [`DataCentre`]'s list | [`InvokeClientBuilder::base_url`], [`InvokeClientBuilder::desk_url`] |
@@ -111,7 +111,9 @@ pub use client::{
 pub use data_centre::{DataCentre, UnknownDataCentre};
 pub use error::{BuildError, InvokeCall, InvokeError};
 pub use extract::NO_SECURITY_CONTEXT;
-pub use hash::{HmacSha256Fields, InvokeField, InvokeFields, InvokeHashKey, InvokeHashScheme};
+pub use hash::{
+    FieldEncoding, HmacSha256Fields, InvokeField, InvokeFields, InvokeHashKey, InvokeHashScheme,
+};
 pub use request::{Invoke, InvokeRequest};
 pub use response::{InvokeResponse, ResponseFormat};
 pub use retry::RetryPolicy;

@@ -5,7 +5,9 @@
 mod fake_zoho;
 
 use callback_core::{OrgId, Secret, SecurityContext};
-use callback_invoke::{HmacSha256Fields, InvokeClient, InvokeFields, InvokeHashScheme};
+use callback_invoke::{
+    FieldEncoding, HmacSha256Fields, InvokeClient, InvokeFields, InvokeHashScheme,
+};
 use fake_zoho::FakeZoho;
 use serde_json::json;
 
@@ -29,6 +31,35 @@ const GET_CANONICAL: &str =
 /// printf '%s' 'requestURL=https://desk.zoho.com/api/v1/tickets&requestType=GET&headers={"orgId":"387238"}' | openssl dgst -sha256 -hmac 'my_secret_key_238392'
 /// ```
 const GET_HASH: &str = "76fe1d36e55023dbdc41220778a78d16cf270da0495de388a4301adaab48d62e";
+
+/// A Desk `POST` whose body holds `&`, `=`, `%`, `+` and spaces, each value
+/// form-urlencoded (`FieldEncoding::FormUrlencoded`); the input written
+/// with Python's `urllib.parse.urlencode` over the same pairs.
+const ENCODED_CANONICAL: &str = "requestURL=https%3A%2F%2Fdesk.zoho.com%2Fapi%2Fv1%2Ftickets&requestType=POST&postBody=%7B%22subject%22%3A%22Printer+on+fire+%26+smoke+%3D+100%25+%2B+more%22%7D&headers=%7B%22orgId%22%3A%22387238%22%2C%22Content-Type%22%3A%22application%2Fjson%22%7D&connectionLinkName=desk_conn";
+/// Computed with:
+///
+/// ```sh
+/// printf '%s' "$ENCODED_CANONICAL" | openssl dgst -sha256 -hmac 'my_secret_key_238392'
+/// ```
+const ENCODED_HASH: &str = "e6ab6e676e0932d8fca9fc896df1d7533a6817ce4aa703105714497cd08b35fe";
+
+#[test]
+fn the_form_urlencoded_scheme_gives_the_openssl_hash_for_fixed_fields() {
+    let context = SecurityContext::new("never hashed");
+    let fields = InvokeFields {
+        security_context: &context,
+        request_url: "https://desk.zoho.com/api/v1/tickets",
+        request_type: "POST",
+        query_params: None,
+        post_body: Some(r#"{"subject":"Printer on fire & smoke = 100% + more"}"#),
+        headers: Some(r#"{"orgId":"387238","Content-Type":"application/json"}"#),
+        connection_link_name: Some("desk_conn"),
+    };
+    let scheme = HmacSha256Fields::default().with_encoding(FieldEncoding::FormUrlencoded);
+    assert_eq!(scheme.canonical(&fields), ENCODED_CANONICAL);
+    let key = scheme.key(&Secret::new(SECRET).unwrap());
+    assert_eq!(key.hash(&fields), ENCODED_HASH);
+}
 
 #[test]
 fn the_default_scheme_gives_the_openssl_hash_for_fixed_fields() {
