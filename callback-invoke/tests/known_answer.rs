@@ -43,40 +43,45 @@ const ENCODED_CANONICAL: &str = "requestURL=https%3A%2F%2Fdesk.zoho.com%2Fapi%2F
 /// ```
 const ENCODED_HASH: &str = "e6ab6e676e0932d8fca9fc896df1d7533a6817ce4aa703105714497cd08b35fe";
 
-#[test]
-fn the_form_urlencoded_scheme_gives_the_openssl_hash_for_fixed_fields() {
-    let context = SecurityContext::new("never hashed");
-    let fields = InvokeFields {
-        security_context: &context,
+/// The fields of a Desk `POST` of `body` through `desk_conn`.
+fn desk_post<'a>(context: &'a SecurityContext, body: &'a str) -> InvokeFields<'a> {
+    InvokeFields {
+        security_context: context,
         request_url: "https://desk.zoho.com/api/v1/tickets",
         request_type: "POST",
         query_params: None,
-        post_body: Some(r#"{"subject":"Printer on fire & smoke = 100% + more"}"#),
+        post_body: Some(body),
         headers: Some(r#"{"orgId":"387238","Content-Type":"application/json"}"#),
         connection_link_name: Some("desk_conn"),
-    };
-    let scheme = HmacSha256Fields::default().with_encoding(FieldEncoding::FormUrlencoded);
-    assert_eq!(scheme.canonical(&fields), ENCODED_CANONICAL);
+    }
+}
+
+/// `scheme`'s input and `HASH` for `fields`, keyed with [`SECRET`].
+fn input_and_hash(scheme: &HmacSha256Fields, fields: &InvokeFields<'_>) -> (String, String) {
     let key = scheme.key(&Secret::new(SECRET).unwrap());
-    assert_eq!(key.hash(&fields), ENCODED_HASH);
+    (scheme.canonical(fields), key.hash(fields))
+}
+
+#[test]
+fn the_form_urlencoded_scheme_gives_the_openssl_hash_for_fixed_fields() {
+    let context = SecurityContext::new("never hashed");
+    let fields = desk_post(
+        &context,
+        r#"{"subject":"Printer on fire & smoke = 100% + more"}"#,
+    );
+    let scheme = HmacSha256Fields::default().with_encoding(FieldEncoding::FormUrlencoded);
+    let (input, hash) = input_and_hash(&scheme, &fields);
+    assert_eq!(input, ENCODED_CANONICAL);
+    assert_eq!(hash, ENCODED_HASH);
 }
 
 #[test]
 fn the_default_scheme_gives_the_openssl_hash_for_fixed_fields() {
     let context = SecurityContext::new("never hashed");
-    let fields = InvokeFields {
-        security_context: &context,
-        request_url: "https://desk.zoho.com/api/v1/tickets",
-        request_type: "POST",
-        query_params: None,
-        post_body: Some(r#"{"subject":"Printer on fire"}"#),
-        headers: Some(r#"{"orgId":"387238","Content-Type":"application/json"}"#),
-        connection_link_name: Some("desk_conn"),
-    };
-    let scheme = HmacSha256Fields::default();
-    assert_eq!(scheme.canonical(&fields), POST_CANONICAL);
-    let key = scheme.key(&Secret::new(SECRET).unwrap());
-    assert_eq!(key.hash(&fields), POST_HASH);
+    let fields = desk_post(&context, r#"{"subject":"Printer on fire"}"#);
+    let (input, hash) = input_and_hash(&HmacSha256Fields::default(), &fields);
+    assert_eq!(input, POST_CANONICAL);
+    assert_eq!(hash, POST_HASH);
 }
 
 #[actix_web::test]
