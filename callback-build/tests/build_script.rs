@@ -37,21 +37,37 @@ struct Run {
     code: i32,
     /// The `cargo::` lines printed, in order.
     cargo: Vec<String>,
+    /// Everything printed, standard output then standard error.
+    all: String,
 }
 
-/// Runs the build script for the crate in `dir` with `OUT_DIR=out`.
-fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_build_script", "--nocapture", "--quiet"])
-        .env(CHILD, "1")
+/// The arguments that make this test binary run only `child_build_script`.
+const CHILD_ARGS: [&str; 4] = ["--exact", "child_build_script", "--nocapture", "--quiet"];
+
+/// Sets the environment of the build script for the crate in `dir` with
+/// `OUT_DIR=out` on `cmd`.
+fn child_env<'c>(
+    cmd: &'c mut Command,
+    dir: &Path,
+    out: &Path,
+    env: &[(&str, &str)],
+) -> &'c mut Command {
+    cmd.env(CHILD, "1")
         .env_remove("CALLBACK_BASE_URL")
         .env("CARGO_MANIFEST_DIR", dir)
         .env("OUT_DIR", out)
         .env("CARGO_PKG_NAME", "tree-ext")
         .envs(env.iter().copied())
+}
+
+/// Runs the build script for the crate in `dir` with `OUT_DIR=out`.
+fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    let output = child_env(cmd.args(CHILD_ARGS), dir, out, env)
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
     Run {
         code: output.status.code().unwrap(),
         cargo: stdout
@@ -59,6 +75,7 @@ fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
             .filter(|l| l.starts_with("cargo::"))
             .map(str::to_owned)
             .collect(),
+        all: format!("{stdout}{stderr}"),
     }
 }
 
@@ -94,6 +111,37 @@ fn an_unusable_base_url_fails_the_build() {
         run.cargo.last().unwrap(),
         "cargo::error=the base URL \"ext.example.com\" is not usable: it must start with \
          https:// or http://; give one such as \"https://ext.example.com\""
+    );
+}
+
+#[test]
+fn a_base_url_with_credentials_fails_the_build_without_showing_them() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(
+        &fixture("tree"),
+        out.path(),
+        &[("CALLBACK_BASE_URL", "https://u:hunter2@x.example")],
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        "cargo::error=the base URL \"https://x.example\" is not usable: it must not carry \
+         credentials (user:password@); they would be printed and written into the manifest; \
+         give one such as \"https://ext.example.com\""
+    );
+    assert!(!run.all.contains("hunter2"), "{}", run.all);
+    assert!(!out.path().join(LISTENER_FILE).exists());
+}
+
+#[test]
+fn the_debug_of_a_config_shows_its_base_url_without_credentials() {
+    let config = Config::new()
+        .base_url("https://u:hunter2@x.example/zoho")
+        .merge_into("plugin-manifest.json");
+    assert_eq!(
+        format!("{config:?}"),
+        "Config { base_url: Some(\"https://x.example/zoho\"), crate_dir: None, crate_name: None, \
+         out_dir: None, roots: [], manifest: Some(\"plugin-manifest.json\") }"
     );
 }
 
