@@ -269,6 +269,70 @@ fn merges_into_the_manifest_and_rewrites_it_only_when_it_changes() {
     );
 }
 
+/// The mode bits of `path`.
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions())
+        & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_merge_keeps_the_manifests_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = crate_with_manifest(MANIFEST);
+    let manifest = dir.path().join("plugin-manifest.json");
+    // Not 0600, which a temporary file has to begin with.
+    std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+
+    let run = build_script(
+        dir.path(),
+        out.path(),
+        &[BASE_URL, (CHILD_MERGE, "plugin-manifest.json")],
+    );
+    assert_eq!(run.code, 0, "{:?}", run.cargo);
+    let merged = std::fs::read_to_string(&manifest).unwrap();
+    assert!(merged.contains("\"onUninstall\": \"https://ext.example.com/callbacks/onUninstall\""));
+    assert!(
+        merged.ends_with("},\n    \"secret\": \"s\"\n}\n"),
+        "{merged}"
+    );
+    assert_eq!(mode(&manifest), 0o640);
+}
+
+/// SIGXFSZ on Linux and macOS: sent to a process that writes past its
+/// file-size limit.
+#[cfg(unix)]
+const SIGXFSZ: i32 = 25;
+
+/// A build script killed while it writes the manifest (here by a file-size
+/// limit of 0, which kills it at its first byte written to any file) leaves
+/// the old manifest as it was, not truncated.
+#[cfg(unix)]
+#[test]
+fn a_build_script_killed_while_writing_leaves_the_old_manifest() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = crate_with_manifest(MANIFEST);
+    let manifest = dir.path().join("plugin-manifest.json");
+    let out = tempfile::tempdir().unwrap();
+    let env = [BASE_URL, (CHILD_MERGE, "plugin-manifest.json")];
+    // A first run writes the OUT_DIR files, so that the second writes only
+    // the manifest, put back as it was.
+    assert_eq!(build_script(dir.path(), out.path(), &env).code, 0);
+    std::fs::write(&manifest, MANIFEST).unwrap();
+
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -f 0 && exec \"$0\" \"$@\""])
+        .arg(std::env::current_exe().unwrap())
+        .args(CHILD_ARGS);
+    let output = child_env(&mut cmd, dir.path(), out.path(), &env)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.signal(), Some(SIGXFSZ), "{output:?}");
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), MANIFEST);
+}
+
 #[test]
 fn a_broken_manifest_fails_the_build() {
     let dir = crate_with_manifest("{\"service\": \"DESK\",}");
