@@ -1,5 +1,4 @@
-//! What can go wrong building a client or calling Zoho, and the redaction
-//! that keeps credentials out of every message.
+//! What can go wrong building a client or calling Zoho.
 
 use serde_json::Value;
 use std::fmt;
@@ -24,9 +23,11 @@ impl fmt::Display for InvokeCall {
 /// Why an Invoke API call failed.
 ///
 /// Every message names the call ([`InvokeCall`]: method and target host) and
-/// what went wrong; none contains the security context or the secret: text
-/// taken from an answer has both replaced with `<redacted>` before it is
-/// kept.
+/// what went wrong; none contains the security context, the secret or the
+/// call's `HASH`: text taken from an answer has each of them replaced with
+/// `<redacted>` in any spelling (as it is, percent- or form-encoded,
+/// JSON-escaped) before it is kept, and a message taken from an answer is
+/// at most 200 characters.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InvokeError {
@@ -220,59 +221,9 @@ fn detail(message: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// What must never appear in anything kept from an answer.
-#[derive(Clone, Copy)]
-pub(crate) struct Redactor<'a> {
-    needles: [&'a str; 2],
-}
-
-/// What a credential is replaced with.
-pub(crate) const REDACTED: &str = "<redacted>";
-
-impl<'a> Redactor<'a> {
-    pub(crate) fn new(security_context: &'a str, secret: &'a str) -> Self {
-        Redactor {
-            needles: [security_context, secret],
-        }
-    }
-
-    /// `text` with every credential replaced.
-    pub(crate) fn text(&self, text: &str) -> String {
-        self.needles
-            .iter()
-            .filter(|n| !n.is_empty())
-            .fold(text.to_owned(), |t, n| t.replace(n, REDACTED))
-    }
-
-    /// `value` with every credential replaced, in keys and strings.
-    pub(crate) fn value(&self, value: Value) -> Value {
-        match value {
-            Value::String(s) => Value::String(self.text(&s)),
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.value(v)).collect()),
-            Value::Object(map) => Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| (self.text(&k), self.value(v)))
-                    .collect(),
-            ),
-            other => other,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn redaction_reaches_keys_strings_and_nesting() {
-        let r = Redactor::new("CTX", "SECRET");
-        assert_eq!(
-            r.value(json!({"a CTX": ["xSECRETx", 1, {"b": "CTX"}]})),
-            json!({"a <redacted>": ["x<redacted>x", 1, {"b": "<redacted>"}]})
-        );
-        assert_eq!(r.text("no credentials"), "no credentials");
-    }
 
     #[test]
     fn statuses_read_as_people_say_them() {

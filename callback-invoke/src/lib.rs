@@ -92,14 +92,20 @@
 //! Each call runs in one `zoho_invoke` tracing span with `method`,
 //! `target_host`, `org_id`, `status`, `zoho_status`, `attempts` and
 //! `latency_ms`, and logs its outcome once. The security context and the
-//! secret are held in `callback_core`'s redacting types, never logged, and
-//! replaced with `<redacted>` in any text kept from an answer.
+//! secret are held in `callback_core`'s redacting types and never logged.
+//! In any text kept from an answer (an error's message, a target's error
+//! body), they and the call's `HASH` are replaced with `<redacted>` in
+//! every spelling an echo may give them: as they are, percent-encoded
+//! (either case of hex, `+` for a space), form-encoded, JSON-escaped
+//! (`\/`, `\u002b`, …), or a mix; a message from an answer is kept to a
+//! redacted excerpt of at most 200 characters.
 
 mod client;
 mod data_centre;
 mod error;
 mod extract;
 pub mod hash;
+mod redact;
 mod request;
 mod response;
 mod retry;

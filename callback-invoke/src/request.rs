@@ -1,8 +1,9 @@
 //! `Invoke` (a client bound to one callback) and the request builder.
 
 use crate::client::InvokeClient;
-use crate::error::{InvokeCall, InvokeError, Redactor};
+use crate::error::{InvokeCall, InvokeError};
 use crate::hash::{InvokeField, InvokeFields};
+use crate::redact::Redactor;
 use crate::response::InvokeResponse;
 use crate::retry::RetryPolicy;
 use callback_core::{OrgId, SecurityContext};
@@ -276,7 +277,11 @@ impl InvokeRequest {
             org_id: self.invoke.org_id.to_string(),
             hash: &hash,
             form: &form,
-            redact: Redactor::new(self.invoke.security_context.expose(), inner.secret.expose()),
+            redact: Redactor::new(&[
+                self.invoke.security_context.expose(),
+                inner.secret.expose(),
+                &hash,
+            ]),
         };
         let may_retry = RetryPolicy::is_idempotent(&self.method);
         let mut attempts = 0;
@@ -309,7 +314,7 @@ struct Attempt<'a> {
     org_id: String,
     hash: &'a str,
     form: &'a [(&'a str, &'a str)],
-    redact: Redactor<'a>,
+    redact: Redactor,
 }
 
 /// A failed attempt, and whether another may be made.
@@ -355,7 +360,7 @@ impl Attempt<'_> {
             let error = InvokeError::Zoho {
                 call: self.call.clone(),
                 status: zoho_status,
-                message: zoho_message(&bytes, self.redact),
+                message: zoho_message(&bytes, &self.redact),
             };
             return Err(Failure {
                 error,
@@ -365,7 +370,7 @@ impl Attempt<'_> {
         }
         let (status, body, wrapper) = inner
             .format
-            .read(zoho_status, &bytes, self.redact)
+            .read(zoho_status, &bytes, &self.redact)
             .map_err(|reason| {
                 let call = self.call.clone();
                 Failure::new(InvokeError::MalformedWrapper { call, reason }, false)
@@ -462,8 +467,9 @@ fn retry_after(answer: &reqwest::Response) -> Option<Duration> {
 /// The longest message kept from an error answer of Zoho's, in characters.
 const MESSAGE_LIMIT: usize = 200;
 
-/// Zoho's `errorCode` and `message`, or the start of its text, redacted.
-fn zoho_message(bytes: &[u8], redact: Redactor<'_>) -> Option<String> {
+/// Zoho's `errorCode` and `message`, or the start of its text: a redacted
+/// excerpt of at most [`MESSAGE_LIMIT`] characters.
+fn zoho_message(bytes: &[u8], redact: &Redactor) -> Option<String> {
     let text = match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(json) => {
             let field = |name: &str| {
@@ -477,14 +483,9 @@ fn zoho_message(bytes: &[u8], redact: Redactor<'_>) -> Option<String> {
                 (None, None) => return None,
             }
         }
-        Err(_) => String::from_utf8_lossy(bytes).trim().to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     };
-    let text = redact.text(&text);
-    match text.char_indices().nth(MESSAGE_LIMIT) {
-        _ if text.is_empty() => None,
-        Some((cut, _)) => Some(format!("{}…", &text[..cut])),
-        None => Some(text),
-    }
+    redact.excerpt(&text, MESSAGE_LIMIT)
 }
 
 /// Replaces the value of `name` (as `same` compares names), or appends it.
@@ -559,7 +560,7 @@ mod tests {
 
     #[test]
     fn zoho_messages_are_short_and_redacted() {
-        let r = Redactor::new("CTX", "SECRET");
+        let r = &Redactor::new(&["CTX", "SECRET"]);
         assert_eq!(
             zoho_message(br#"{"errorCode":"INVALID_HASH","message":"bad CTX"}"#, r).unwrap(),
             "INVALID_HASH: bad <redacted>"
