@@ -6,7 +6,8 @@ use crate::hash::{HmacSha256Fields, InvokeHashKey, InvokeHashScheme};
 use crate::request::Invoke;
 use crate::response::ResponseFormat;
 use crate::retry::RetryPolicy;
-use callback_core::{Callback, OrgId, Secret, SecurityContext};
+use callback_core::base_url::without_credentials;
+use callback_core::{BaseUrl, Callback, OrgId, Secret, SecurityContext};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -199,12 +200,19 @@ impl InvokeClientBuilder {
     /// Posts Invoke calls to `{url}/api/v1/invoke` instead of the data
     /// centre's host (a proxy, or a local fake in tests). Desk API URLs
     /// still name the data centre's host, which Zoho calls.
+    ///
+    /// [`build`](Self::build) reads it as a [`BaseUrl`]: an absolute
+    /// `http(s)` URL without credentials (`user:pass@`, refused with the URL
+    /// shown without them), query or fragment. Plain `http://` to a host
+    /// other than this machine is accepted with a `WARN` log at build time:
+    /// every call sends the security context and the `HASH` to it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// Builds Desk API URLs on `url` instead of the data centre's host.
+    /// Read as [`base_url`](Self::base_url) is.
     pub fn desk_url(mut self, url: impl Into<String>) -> Self {
         self.desk_url = Some(url.into());
         self
@@ -286,17 +294,25 @@ impl InvokeClientBuilder {
         }
         let default_url = self.data_centre.desk_url();
         let base = match &self.base_url {
-            Some(url) => http_base(url).map_err(|reason| BuildError::BaseUrl {
-                url: url.clone(),
-                reason,
-            })?,
+            Some(url) => {
+                let base = http_base(url).map_err(|reason| BuildError::BaseUrl {
+                    url: without_credentials(url),
+                    reason,
+                })?;
+                if let Some(warning) = base.insecure_warning() {
+                    tracing::warn!("the Invoke base URL {warning}");
+                }
+                base.to_string()
+            }
             None => default_url.clone(),
         };
         let desk_url = match &self.desk_url {
-            Some(url) => http_base(url).map_err(|reason| BuildError::DeskUrl {
-                url: url.clone(),
-                reason,
-            })?,
+            Some(url) => http_base(url)
+                .map_err(|reason| BuildError::DeskUrl {
+                    url: without_credentials(url),
+                    reason,
+                })?
+                .to_string(),
             None => default_url,
         };
         let http = match self.http {
@@ -331,16 +347,27 @@ impl fmt::Debug for InvokeClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InvokeClientBuilder")
             .field("data_centre", &self.data_centre)
-            .field("base_url", &self.base_url)
-            .field("desk_url", &self.desk_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(without_credentials),
+            )
+            .field(
+                "desk_url",
+                &self.desk_url.as_deref().map(without_credentials),
+            )
             .field("secret", &self.secret)
             .finish_non_exhaustive()
     }
 }
 
-/// An absolute `http(s)` URL without query or fragment, without its
-/// trailing slash.
-fn http_base(url: &str) -> Result<String, String> {
+/// `url` as a [`BaseUrl`] (no credentials, query or fragment; its normal
+/// form, without a trailing slash), or why not.
+///
+/// Text that is not a URL at all, another scheme, and a query or fragment
+/// are named in this builder's words (the `url` crate's parse error, the
+/// scheme found); [`BaseUrl`] refuses the rest (credentials, whitespace,
+/// characters a URL must not hold unencoded) and gives the normal form.
+fn http_base(url: &str) -> Result<BaseUrl, String> {
     let parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
@@ -348,13 +375,10 @@ fn http_base(url: &str) -> Result<String, String> {
             parsed.scheme()
         ));
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err("it has no host".to_owned());
-    }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err("it must not have a query or a fragment".to_owned());
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    BaseUrl::parse(url).map_err(|e| e.reason.to_owned())
 }
 
 #[cfg(test)]
@@ -413,6 +437,59 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "the connect timeout must be longer than zero"
+        );
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_refused_and_never_shown() {
+        let reason = "it must not carry credentials (user:password@); they would be printed \
+                      and written into the manifest";
+        for (url, shown) in [
+            (
+                "http://user:hunter2@127.0.0.1:9000",
+                "http://127.0.0.1:9000",
+            ),
+            (
+                "https://hunter2@desk.example.com/zoho",
+                "https://desk.example.com/zoho",
+            ),
+        ] {
+            let base = builder().base_url(url).build().unwrap_err();
+            assert_eq!(
+                base,
+                BuildError::BaseUrl {
+                    url: shown.into(),
+                    reason: reason.into()
+                }
+            );
+            assert_eq!(
+                base.to_string(),
+                format!("invalid Invoke base URL \"{shown}\": {reason}")
+            );
+            let desk = builder().desk_url(url).build().unwrap_err();
+            assert_eq!(
+                desk,
+                BuildError::DeskUrl {
+                    url: shown.into(),
+                    reason: reason.into()
+                }
+            );
+            let unbuilt = builder().base_url(url).desk_url(url);
+            let text = format!("{base} {base:?} {desk} {desk:?} {unbuilt:?}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+    }
+
+    #[test]
+    fn characters_a_url_must_not_hold_are_refused() {
+        assert_eq!(
+            builder()
+                .base_url("http://127.0.0.1:9000/{x}")
+                .build()
+                .unwrap_err()
+                .to_string(),
+            "invalid Invoke base URL \"http://127.0.0.1:9000/{x}\": it must not contain any of \
+             \" < > \\ ^ ` { | } (percent-encode them)"
         );
     }
 

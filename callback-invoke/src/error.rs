@@ -176,18 +176,20 @@ impl InvokeError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The base URL is not an absolute `http` or `https` URL.
+    /// The base URL is not an absolute `http` or `https` URL without
+    /// credentials, query or fragment.
     #[error("invalid Invoke base URL {url:?}: {reason}")]
     BaseUrl {
-        /// The URL given.
+        /// The URL given, without any credentials it carried.
         url: String,
         /// What is wrong with it.
         reason: String,
     },
-    /// The Desk API URL is not an absolute `http` or `https` URL.
+    /// The Desk API URL is not an absolute `http` or `https` URL without
+    /// credentials, query or fragment.
     #[error("invalid Desk API URL {url:?}: {reason}")]
     DeskUrl {
-        /// The URL given.
+        /// The URL given, without any credentials it carried.
         url: String,
         /// What is wrong with it.
         reason: String,

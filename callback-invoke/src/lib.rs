@@ -83,6 +83,12 @@
 //! with bounded exponential backoff, after a transport failure or timeout,
 //! a `429` or a `5xx` ([`RetryPolicy`]); `POST` and `PATCH` never are.
 //!
+//! A base URL or Desk URL that carries credentials (`http://user:pass@…`)
+//! is refused by [`InvokeClientBuilder::build`], its error showing the URL
+//! without them; a base URL of plain `http://` to a host other than this
+//! machine is accepted with a `WARN` log, as every call sends it the
+//! security context and the `HASH`.
+//!
 //! Redirects are never followed: following one would re-send the security
 //! context and the `HASH` wherever it points. A `3xx` from the Invoke API
 //! is an [`InvokeError::Redirect`] (a `reqwest::Client` passed to
