@@ -78,10 +78,12 @@
 //! [`DEFAULT_MAX_RESPONSE_BYTES`] (4 MiB) of Zoho's answer
 //! ([`InvokeClientBuilder::max_response_bytes`]): a longer answer is an
 //! [`InvokeError::TooLarge`], refused from its `Content-Length` before it is
-//! read when it declares one. Calls whose target method
-//! is idempotent (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`) are retried,
-//! with bounded exponential backoff, after a transport failure or timeout,
-//! a `429` or a `5xx` ([`RetryPolicy`]); `POST` and `PATCH` never are.
+//! read when it declares one.
+//!
+//! Calls whose target method is idempotent (`GET`, `HEAD`, `PUT`, `DELETE`,
+//! `OPTIONS`) are retried, with bounded exponential backoff, after a
+//! transport failure or timeout, a `429` or a `5xx` ([`RetryPolicy`]);
+//! `POST` and `PATCH` never are.
 //!
 //! A base URL or Desk URL that carries credentials (`http://user:pass@…`)
 //! is refused by [`InvokeClientBuilder::build`], its error showing the URL
