@@ -67,10 +67,8 @@ fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
             "the file is read-only",
         ));
     }
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    // A bare file name's parent is "", which is the current directory.
+    let dir = path.parent().unwrap_or(Path::new("."));
     let prefix = format!(
         ".{}.",
         path.file_name().unwrap_or_default().to_string_lossy()
@@ -85,7 +83,9 @@ fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut temp = builder.tempfile_in(dir)?;
-    temp.write_all(contents)?;
+    // Through the `File`: `NamedTempFile`'s own `Write` adds the temporary
+    // file's name to every error, which says nothing to the reader.
+    temp.as_file_mut().write_all(contents)?;
     if let Some(permissions) = existing {
         temp.as_file().set_permissions(permissions)?;
     }
