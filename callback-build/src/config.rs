@@ -2,6 +2,7 @@
 
 use crate::output::{ManifestError, ManifestUpdate, handlers_json, listener, write_if_changed};
 use crate::{ScanError, ScannedHandler, Scanner};
+use callback_core::base_url::without_credentials;
 use callback_core::manifest::{CallbackListener, HANDLERS_FILE, ListenerError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -93,7 +94,10 @@ pub struct Generated {
 ///         .run_or_exit();
 /// }
 /// ```
-#[derive(Clone, Debug, Default)]
+///
+/// Its `Debug` shows the base URL without any `user:password@` it carries
+/// (which [`Config::run`] refuses).
+#[derive(Clone, Default)]
 #[must_use = "a Config does nothing until `run` or `run_or_exit`"]
 pub struct Config {
     base_url: Option<String>,
@@ -102,6 +106,22 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     roots: Vec<PathBuf>,
     manifest: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(without_credentials),
+            )
+            .field("crate_dir", &self.crate_dir)
+            .field("crate_name", &self.crate_name)
+            .field("out_dir", &self.out_dir)
+            .field("roots", &self.roots)
+            .field("manifest", &self.manifest)
+            .finish()
+    }
 }
 
 impl Config {

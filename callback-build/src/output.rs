@@ -5,7 +5,7 @@ use crate::ScannedHandler;
 use callback_core::manifest::{
     CallbackListener, ListenerError, MergeError, ScannedHandlers, merge_listener,
 };
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The `callbackListener` section for `base_url` and the handlers found.
@@ -28,11 +28,70 @@ pub fn handlers_json(handlers: &[ScannedHandler]) -> String {
 /// Writes `contents` to `path` unless the file already holds exactly that,
 /// so that its modification time moves only on a real change. Returns
 /// whether it wrote.
+///
+/// The write is atomic: the contents go to a new file in the same
+/// directory, which is flushed to disk and then renamed over `path`. A write
+/// that fails or is interrupted leaves the old file as it was (at worst a
+/// `.NAME.*.tmp` file is left beside it), never a truncated one: a
+/// `plugin-manifest.json` holds the extension's secret.
+///
+/// The file keeps its permissions (a manifest may be readable by its owner
+/// only); a new file gets those a plain write would give it. A file without
+/// any write permission is refused rather than replaced, as a plain write
+/// would refuse it. When `path` is a symbolic link, the file it points to is
+/// replaced and the link kept.
 pub fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> {
     match std::fs::read(path) {
         Ok(existing) if existing == contents.as_bytes() => Ok(false),
-        _ => std::fs::write(path, contents).map(|()| true),
+        _ => write_atomically(path, contents.as_bytes()).map(|()| true),
     }
+}
+
+/// Replaces the file at `path` with `contents`; see [`write_if_changed`].
+fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_owned(),
+    };
+    let existing = match std::fs::metadata(&path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if existing
+        .as_ref()
+        .is_some_and(std::fs::Permissions::readonly)
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
+    // A bare file name's parent is "", which is the current directory.
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let prefix = format!(
+        ".{}.",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    );
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    if existing.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        // What `fs::write` creates a file with, before the umask (a
+        // temporary file is otherwise created for its owner only).
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir)?;
+    // Through the `File`: `NamedTempFile`'s own `Write` adds the temporary
+    // file's name to every error, which says nothing to the reader.
+    temp.as_file_mut().write_all(contents)?;
+    if let Some(permissions) = existing {
+        temp.as_file().set_permissions(permissions)?;
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(&path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Why a `plugin-manifest.json` could not be updated.

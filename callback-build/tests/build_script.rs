@@ -37,21 +37,37 @@ struct Run {
     code: i32,
     /// The `cargo::` lines printed, in order.
     cargo: Vec<String>,
+    /// Everything printed, standard output then standard error.
+    all: String,
 }
 
-/// Runs the build script for the crate in `dir` with `OUT_DIR=out`.
-fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_build_script", "--nocapture", "--quiet"])
-        .env(CHILD, "1")
+/// The arguments that make this test binary run only `child_build_script`.
+const CHILD_ARGS: [&str; 4] = ["--exact", "child_build_script", "--nocapture", "--quiet"];
+
+/// Sets the environment of the build script for the crate in `dir` with
+/// `OUT_DIR=out` on `cmd`.
+fn child_env<'c>(
+    cmd: &'c mut Command,
+    dir: &Path,
+    out: &Path,
+    env: &[(&str, &str)],
+) -> &'c mut Command {
+    cmd.env(CHILD, "1")
         .env_remove("CALLBACK_BASE_URL")
         .env("CARGO_MANIFEST_DIR", dir)
         .env("OUT_DIR", out)
         .env("CARGO_PKG_NAME", "tree-ext")
         .envs(env.iter().copied())
+}
+
+/// Runs the build script for the crate in `dir` with `OUT_DIR=out`.
+fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    let output = child_env(cmd.args(CHILD_ARGS), dir, out, env)
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
     Run {
         code: output.status.code().unwrap(),
         cargo: stdout
@@ -59,6 +75,7 @@ fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
             .filter(|l| l.starts_with("cargo::"))
             .map(str::to_owned)
             .collect(),
+        all: format!("{stdout}{stderr}"),
     }
 }
 
@@ -94,6 +111,37 @@ fn an_unusable_base_url_fails_the_build() {
         run.cargo.last().unwrap(),
         "cargo::error=the base URL \"ext.example.com\" is not usable: it must start with \
          https:// or http://; give one such as \"https://ext.example.com\""
+    );
+}
+
+#[test]
+fn a_base_url_with_credentials_fails_the_build_without_showing_them() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(
+        &fixture("tree"),
+        out.path(),
+        &[("CALLBACK_BASE_URL", "https://u:hunter2@x.example")],
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        "cargo::error=the base URL \"https://x.example\" is not usable: it must not carry \
+         credentials (user:password@); they would be printed and written into the manifest; \
+         give one such as \"https://ext.example.com\""
+    );
+    assert!(!run.all.contains("hunter2"), "{}", run.all);
+    assert!(!out.path().join(LISTENER_FILE).exists());
+}
+
+#[test]
+fn the_debug_of_a_config_shows_its_base_url_without_credentials() {
+    let config = Config::new()
+        .base_url("https://u:hunter2@x.example/zoho")
+        .merge_into("plugin-manifest.json");
+    assert_eq!(
+        format!("{config:?}"),
+        "Config { base_url: Some(\"https://x.example/zoho\"), crate_dir: None, crate_name: None, \
+         out_dir: None, roots: [], manifest: Some(\"plugin-manifest.json\") }"
     );
 }
 
@@ -219,6 +267,70 @@ fn merges_into_the_manifest_and_rewrites_it_only_when_it_changes() {
         std::fs::metadata(&manifest).unwrap().modified().unwrap(),
         written
     );
+}
+
+/// The mode bits of `path`.
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions())
+        & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_merge_keeps_the_manifests_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = crate_with_manifest(MANIFEST);
+    let manifest = dir.path().join("plugin-manifest.json");
+    // Not 0600, which a temporary file has to begin with.
+    std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+
+    let run = build_script(
+        dir.path(),
+        out.path(),
+        &[BASE_URL, (CHILD_MERGE, "plugin-manifest.json")],
+    );
+    assert_eq!(run.code, 0, "{:?}", run.cargo);
+    let merged = std::fs::read_to_string(&manifest).unwrap();
+    assert!(merged.contains("\"onUninstall\": \"https://ext.example.com/callbacks/onUninstall\""));
+    assert!(
+        merged.ends_with("},\n    \"secret\": \"s\"\n}\n"),
+        "{merged}"
+    );
+    assert_eq!(mode(&manifest), 0o640);
+}
+
+/// SIGXFSZ on Linux and macOS: sent to a process that writes past its
+/// file-size limit.
+#[cfg(unix)]
+const SIGXFSZ: i32 = 25;
+
+/// A build script killed while it writes the manifest (here by a file-size
+/// limit of 0, which kills it at its first byte written to any file) leaves
+/// the old manifest as it was, not truncated.
+#[cfg(unix)]
+#[test]
+fn a_build_script_killed_while_writing_leaves_the_old_manifest() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = crate_with_manifest(MANIFEST);
+    let manifest = dir.path().join("plugin-manifest.json");
+    let out = tempfile::tempdir().unwrap();
+    let env = [BASE_URL, (CHILD_MERGE, "plugin-manifest.json")];
+    // A first run writes the OUT_DIR files, so that the second writes only
+    // the manifest, put back as it was.
+    assert_eq!(build_script(dir.path(), out.path(), &env).code, 0);
+    std::fs::write(&manifest, MANIFEST).unwrap();
+
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -f 0 && exec \"$0\" \"$@\""])
+        .arg(std::env::current_exe().unwrap())
+        .args(CHILD_ARGS);
+    let output = child_env(&mut cmd, dir.path(), out.path(), &env)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.signal(), Some(SIGXFSZ), "{output:?}");
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), MANIFEST);
 }
 
 #[test]

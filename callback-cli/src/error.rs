@@ -17,6 +17,13 @@ pub(crate) enum CliError {
     /// Standard input could not be read.
     #[error("cannot read standard input: {0}")]
     Stdin(String),
+    /// A file or standard input that should hold a value (a secret, a
+    /// securityContext) is empty or blank.
+    #[error("{from} is empty; it must hold {what}")]
+    EmptyValue { from: String, what: &'static str },
+    /// A file or standard input that should hold a value is not text.
+    #[error("{from} is not UTF-8; it must hold {what} as text")]
+    NotUtf8 { from: String, what: &'static str },
     /// The secret could not be had.
     #[error(transparent)]
     Secret(#[from] SecretError),
@@ -44,7 +51,12 @@ pub(crate) enum CliError {
         path.display()
     )]
     Stale { path: PathBuf },
-    /// The request could not be sent or its answer read.
+    /// A URL to send to is not an absolute http(s) URL without
+    /// credentials (`url` is shown without them).
+    #[error("the URL {url:?} is not usable: {reason}")]
+    Url { url: String, reason: &'static str },
+    /// The request could not be sent or its answer read (`url` holds no
+    /// credentials: [`CliError::Url`] refuses them first).
     #[error("cannot send to {url}: {reason}")]
     Http { url: String, reason: String },
     /// Callbacks were answered with a status other than 2xx.

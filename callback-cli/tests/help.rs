@@ -64,3 +64,29 @@ fn an_unknown_subcommand_is_one_line() {
         "unrecognized subcommand 'frobnicate'",
     );
 }
+
+#[test]
+fn the_help_of_secret_says_it_shows_in_the_process_list_and_what_to_use() {
+    let warning = "Avoid it: the value of --secret is visible to other users in the process list \
+                   (ps) and lands in shell history; prefer --secret-file, --secret-stdin or \
+                   --secret-env";
+    for command in ["sign", "verify", "send"] {
+        for flag in ["--help", "-h"] {
+            let ran = run(&[command, flag]);
+            // clap wraps nothing without a terminal: one line per option.
+            assert!(
+                ran.stdout.contains(warning),
+                "{command} {flag}:\n{}",
+                ran.stdout
+            );
+            for form in ["--secret-file <PATH>", "--secret-stdin"] {
+                assert!(ran.stdout.contains(form), "{command} {flag}: {form}");
+            }
+        }
+    }
+    let ran = run(&["send", "--help"]);
+    assert!(ran.stdout.contains(
+        "the value of --security-context is visible to other users in the process list (ps); \
+         prefer --security-context-file or --security-context-stdin"
+    ));
+}

@@ -31,6 +31,21 @@ fn s(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
+/// `manifest --src SRC --base-url BASE --manifest MANIFEST`, then `flags`.
+fn merge_args<'a>(src: &'a Path, manifest: &'a Path, flags: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "manifest",
+        "--src",
+        s(src),
+        "--base-url",
+        BASE,
+        "--manifest",
+        s(manifest),
+    ];
+    args.extend(flags);
+    args
+}
+
 /// The text before and after the value of the one `"callbackListener"` key.
 fn outside_listener(text: &str) -> (&str, &str) {
     let key = "\"callbackListener\": ";
@@ -90,16 +105,7 @@ fn write_keeps_every_byte_outside_callback_listener() {
 #[test]
 fn a_second_write_changes_nothing() {
     let (_dir, src, manifest) = extension();
-    let write = [
-        "manifest",
-        "--src",
-        s(&src),
-        "--base-url",
-        BASE,
-        "--manifest",
-        s(&manifest),
-        "--write",
-    ];
+    let write = merge_args(&src, &manifest, &["--write"]);
     assert_eq!(run(&write).code, 0);
     let text = std::fs::read(&manifest).unwrap();
     let modified = std::fs::metadata(&manifest).unwrap().modified().unwrap();
@@ -192,6 +198,11 @@ fn check_shows_removed_and_changed_entries() {
     );
 }
 
+/// The fixture manifest's `"secret"` value, as it is written.
+const SECRET_JSON: &str = "\"desk-ext-Secret_2024!\"";
+/// What the preview shows instead.
+const REDACTED_JSON: &str = "\"<redacted: 21 chars>\"";
+
 #[test]
 fn manifest_alone_prints_the_merged_file_without_writing() {
     let (_dir, src, manifest) = extension();
@@ -202,8 +213,135 @@ fn manifest_alone_prints_the_merged_file_without_writing() {
         manifest.display()
     ));
     assert_eq!(ran.code, 0);
-    assert_eq!(outside_listener(&ran.stdout), outside_listener(&before));
+    assert_eq!(
+        outside_listener(&ran.stdout),
+        outside_listener(&before.replace(SECRET_JSON, REDACTED_JSON))
+    );
     assert_eq!(std::fs::read_to_string(&manifest).unwrap(), before);
+}
+
+#[test]
+fn the_preview_hides_the_secret_and_write_writes_it() {
+    let (_dir, src, manifest) = extension();
+    let preview = run(&merge_args(&src, &manifest, &[]));
+    assert_eq!((preview.code, preview.stderr.as_str()), (0, ""));
+    assert!(
+        !preview.stdout.contains("desk-ext-Secret_2024!"),
+        "{}",
+        preview.stdout
+    );
+
+    assert_eq!(run(&merge_args(&src, &manifest, &["--write"])).code, 0);
+    let written = std::fs::read_to_string(&manifest).unwrap();
+    assert_eq!(written.matches(SECRET_JSON).count(), 1, "{written}");
+    // Every other byte is the merged file's.
+    assert_eq!(preview.stdout, written.replace(SECRET_JSON, REDACTED_JSON));
+}
+
+#[test]
+fn a_base_url_with_credentials_is_refused_without_showing_them() {
+    let ran = sh(&format!(
+        "manifest --src {} --base-url https://u:hunter2@x.example",
+        s(&fixture("extension"))
+    ));
+    assert_error(
+        &ran,
+        2,
+        "the base URL \"https://x.example\" is not usable: it must not carry credentials \
+         (user:password@); they would be printed and written into the manifest; give one such \
+         as \"https://ext.example.com\"",
+    );
+}
+
+#[test]
+fn write_to_a_manifest_named_relative_to_the_current_directory() {
+    let (_dir, src, manifest) = extension();
+    let ran = common::run_with_stdin(
+        common::callback(&[
+            "manifest",
+            "--src",
+            ".",
+            "--base-url",
+            BASE,
+            "--manifest",
+            "plugin-manifest.json",
+            "--write",
+        ])
+        .current_dir(&src),
+        b"",
+    );
+    assert_eq!(
+        (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+        (0, "plugin-manifest.json: updated\n", "")
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    assert_eq!(
+        value["callbackListener"],
+        serde_json::from_str::<serde_json::Value>(SECTION).unwrap()
+    );
+}
+
+#[cfg(unix)]
+mod unix {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// The names of the files in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn write_keeps_the_manifests_permissions() {
+        let (_dir, src, manifest) = extension();
+        for mode in [0o600, 0o640] {
+            std::fs::write(
+                &manifest,
+                std::fs::read(fixture("extension/plugin-manifest.json")).unwrap(),
+            )
+            .unwrap();
+            std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(mode)).unwrap();
+            let ran = run(&merge_args(&src, &manifest, &["--write"]));
+            assert_eq!(ran.stdout, format!("{}: updated\n", manifest.display()));
+            let after = std::fs::read_to_string(&manifest).unwrap();
+            assert!(
+                after
+                    .contains("\"onUninstall\": \"https://ext.example.com/callbacks/onUninstall\"")
+            );
+            assert!(
+                after.ends_with(&format!("\"secret\": {SECRET_JSON}\n}}\n")),
+                "{after}"
+            );
+            assert_eq!(
+                std::fs::metadata(&manifest).unwrap().permissions().mode() & 0o7777,
+                mode
+            );
+        }
+    }
+
+    #[test]
+    fn a_write_that_fails_leaves_the_old_manifest_as_it_was() {
+        let (dir, src, manifest) = extension();
+        let before = std::fs::read(&manifest).unwrap();
+        let files = names(dir.path());
+        let mut cmd = common::callback_unable_to_write(&merge_args(&src, &manifest, &["--write"]));
+        assert_error(
+            &common::run_with_stdin(&mut cmd, b""),
+            2,
+            &format!(
+                "cannot write {}: File too large (os error 27)",
+                manifest.display()
+            ),
+        );
+        assert_eq!(std::fs::read(&manifest).unwrap(), before);
+        assert_eq!(names(dir.path()), files);
+    }
 }
 
 #[test]

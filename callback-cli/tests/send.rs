@@ -324,3 +324,270 @@ fn a_malformed_manifest_is_one_line() {
         "plugin-manifest.json has no top-level \"secret\" field",
     );
 }
+
+#[test]
+fn the_secret_and_security_context_can_come_from_files_or_standard_input() {
+    let (_dir, secret) = temp_file("secret", format!("{SECRET}\n").as_bytes());
+    let (_dir, context) = temp_file("context", b"ctx-from-file\r\n");
+    let (secret, context) = (secret.to_str().unwrap(), context.to_str().unwrap());
+    for (forms, stdin, expected_context) in [
+        (
+            vec!["--secret-file", secret, "--security-context-file", context],
+            "",
+            "ctx-from-file",
+        ),
+        (
+            vec!["--secret-stdin", "--security-context-file", context],
+            "local-secret\n",
+            "ctx-from-file",
+        ),
+        (
+            vec!["--secret-file", secret, "--security-context-stdin"],
+            "ctx-piped\n",
+            "ctx-piped",
+        ),
+        // Only one of the two forms: the other is the default.
+        (
+            vec!["--secret-file", secret],
+            "",
+            callback_core::testing::TEST_SECURITY_CONTEXT,
+        ),
+    ] {
+        let server = Server::start(200, "");
+        let url = server.url("/callbacks/onInstall");
+        let mut args = vec!["send", "onInstall", "--url", &url, "--org-id", "5"];
+        args.extend(&forms);
+        let ran = common::run_with_stdin(&mut common::callback(&args), stdin.as_bytes());
+        assert_eq!(
+            (ran.code, ran.stdout.clone(), ran.stderr.as_str()),
+            (0, format!("onInstall POST {url}\n200 OK\n"), ""),
+            "{forms:?}"
+        );
+        let request = &server.requests()[0];
+        assert_zoho_callback(request, "/callbacks/onInstall", SECRET);
+        assert_eq!(
+            body(request)["securityContext"],
+            expected_context,
+            "{forms:?}"
+        );
+    }
+}
+
+#[test]
+fn two_forms_of_one_value_are_refused_naming_both() {
+    let (_dir, file) = temp_file("value", b"v\n");
+    let file = file.to_str().unwrap();
+    for (forms, message) in [
+        (
+            &["--secret", SECRET, "--secret-file", file][..],
+            "the argument '--secret <S>' cannot be used with '--secret-file <PATH>'",
+        ),
+        (
+            &[
+                "--secret",
+                SECRET,
+                "--security-context",
+                "x",
+                "--security-context-file",
+                file,
+            ],
+            "the argument '--security-context <X>' cannot be used with \
+             '--security-context-file <PATH>'",
+        ),
+        (
+            &[
+                "--secret",
+                SECRET,
+                "--security-context-stdin",
+                "--security-context",
+                "x",
+            ],
+            "the argument '--security-context-stdin' cannot be used with \
+             '--security-context <X>'",
+        ),
+        (
+            &["--secret-stdin", "--security-context-stdin"],
+            "the argument '--secret-stdin' cannot be used with '--security-context-stdin'",
+        ),
+    ] {
+        let mut args = vec![
+            "send",
+            "onInstall",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--org-id",
+            "1",
+        ];
+        args.extend(forms);
+        assert_error(&common::run(&args), 2, message);
+    }
+}
+
+#[test]
+fn an_unreadable_or_empty_security_context_file_is_named() {
+    let server = Server::start(200, "");
+    let url = server.url("/i");
+    let send = |forms: &[&str], stdin: &[u8]| {
+        let mut args = vec![
+            "send",
+            "onInstall",
+            "--url",
+            &url,
+            "--org-id",
+            "1",
+            "--secret",
+            SECRET,
+        ];
+        args.extend(forms);
+        common::run_with_stdin(&mut common::callback(&args), stdin)
+    };
+    assert_error(
+        &send(&["--security-context-file", "/nonexistent/context"], b""),
+        2,
+        "cannot read /nonexistent/context: No such file or directory (os error 2)",
+    );
+    let (_dir, empty) = temp_file("context", b"\n");
+    let empty = empty.to_str().unwrap();
+    assert_error(
+        &send(&["--security-context-file", empty], b""),
+        2,
+        &format!("{empty} is empty; it must hold the securityContext"),
+    );
+    assert_error(
+        &send(&["--security-context-stdin"], b""),
+        2,
+        "standard input is empty; it must hold the securityContext",
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_url_with_credentials_is_refused_without_showing_them_and_nothing_is_sent() {
+    let server = Server::start(200, "");
+    for url in [
+        format!("http://u:hunter2@{}/callbacks/onInstall", server.addr),
+        "http://u:hunter2@127.0.0.1:1/callbacks/onInstall?x=1".to_owned(),
+        format!("http://hunter2@{}/", server.addr),
+    ] {
+        let ran = sh(&format!(
+            "send onInstall --url {url} --secret {SECRET} --org-id 1"
+        ));
+        assert_error(
+            &ran,
+            2,
+            &format!(
+                "the URL {:?} is not usable: it must not carry credentials (user:password@); \
+                 they would be printed and written into the manifest",
+                url.replace("u:hunter2@", "").replace("hunter2@", "")
+            ),
+        );
+        assert!(!ran.stderr.contains("hunter2"));
+    }
+    let ran = sh(&format!(
+        "send onInstall --manifest {} --base-url http://u:hunter2@{} --org-id 1",
+        manifest_fixture(),
+        server.addr
+    ));
+    assert_error(
+        &ran,
+        2,
+        &format!(
+            "the base URL \"http://{}\" is not usable: it must not carry credentials \
+             (user:password@); they would be printed and written into the manifest; give one \
+             such as \"https://ext.example.com\"",
+            server.addr
+        ),
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_url_that_is_not_absolute_http_is_refused_before_sending() {
+    assert_error(
+        &sh(&format!(
+            "send onInstall --url 127.0.0.1:9/callbacks --secret {SECRET} --org-id 1"
+        )),
+        2,
+        "the URL \"127.0.0.1:9/callbacks\" is not usable: it must start with https:// or http://",
+    );
+}
+
+/// The warning `callback send` gives for plain http to `origin`.
+fn insecure(origin: &str) -> String {
+    format!(
+        "warning: {origin} is plain http:// to a host that is not this machine: credentials \
+         sent to it cross the network unencrypted; use https://\n"
+    )
+}
+
+// A body that cannot be read stops the command after the warning and
+// before anything is sent: no request leaves this machine.
+#[test]
+fn plain_http_to_another_machine_gets_a_warning_loopback_and_https_none() {
+    let missing =
+        "error: cannot read /nonexistent/body.json: No such file or directory (os error 2)\n";
+    for (url, warning) in [
+        (
+            "http://desk.example.com/callbacks/onInstall",
+            insecure("http://desk.example.com"),
+        ),
+        (
+            "http://DESK.example.com:8080/cb?x=1",
+            insecure("http://desk.example.com:8080"),
+        ),
+        ("http://192.0.2.7/cb", insecure("http://192.0.2.7")),
+        (
+            "https://desk.example.com/callbacks/onInstall",
+            String::new(),
+        ),
+        ("http://127.0.0.1:9/callbacks/onInstall", String::new()),
+        ("http://localhost:9/callbacks/onInstall", String::new()),
+        ("http://[::1]:9/callbacks/onInstall", String::new()),
+    ] {
+        let ran = sh(&format!(
+            "send onInstall --url {url} --secret {SECRET} --body /nonexistent/body.json"
+        ));
+        assert_eq!(
+            (ran.code, ran.stdout.as_str(), ran.stderr.clone()),
+            (2, "", format!("{warning}{missing}")),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn the_warning_is_given_once_for_each_host_before_anything_is_sent() {
+    // Nothing listens on the first URL: the command stops there, before
+    // the plain-http ones.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let manifest = serde_json::json!({
+        "secret": SECRET,
+        "callbackListener": {
+            "onInstall": format!("http://127.0.0.1:{port}/install"),
+            "onUpdate": "http://desk.example.com/update",
+            "onUninstall": "http://desk.example.com/uninstall",
+        },
+    });
+    let (_dir, path) = temp_file("plugin-manifest.json", manifest.to_string().as_bytes());
+    let ran = sh(&format!(
+        "send --all --manifest {} --org-id 1",
+        path.display()
+    ));
+    assert_eq!(ran.code, 2);
+    let (warning, error) = ran
+        .stderr
+        .split_at(insecure("http://desk.example.com").len());
+    assert_eq!(warning, insecure("http://desk.example.com"));
+    assert!(
+        error.starts_with(&format!(
+            "error: cannot send to http://127.0.0.1:{port}/install: "
+        )),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(error.lines().count(), 1, "{}", ran.stderr);
+}

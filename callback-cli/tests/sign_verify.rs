@@ -213,3 +213,197 @@ fn the_secret_never_appears_in_any_output() {
         );
     }
 }
+
+#[test]
+fn a_secret_file_signs_as_secret_does_without_one_trailing_newline() {
+    let (_dir, body) = temp_file("body", DATA);
+    for contents in ["Jefe", "Jefe\n", "Jefe\r\n"] {
+        let (_dir, secret) = temp_file("secret", contents.as_bytes());
+        let ran = run(&[
+            "sign",
+            "--secret-file",
+            secret.to_str().unwrap(),
+            body.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+            (0, format!("{MAC}\n").as_str(), ""),
+            "{contents:?}"
+        );
+    }
+    // Only one newline goes: the secret is the rest, byte for byte.
+    let (_dir, secret) = temp_file("secret", b" Jefe\n\n");
+    let from_file = run(&[
+        "sign",
+        "--secret-file",
+        secret.to_str().unwrap(),
+        body.to_str().unwrap(),
+    ]);
+    let given = run(&["sign", "--secret", " Jefe\n", body.to_str().unwrap()]);
+    assert_eq!((from_file.code, &from_file.stdout), (0, &given.stdout));
+    assert_ne!(given.stdout.trim_end(), MAC);
+}
+
+#[test]
+fn the_secret_can_come_from_piped_standard_input() {
+    let (_dir, body) = temp_file("body", DATA);
+    for piped in [&b"Jefe"[..], b"Jefe\n", b"Jefe\r\n"] {
+        let ran = run_with_stdin(
+            &mut callback(&["sign", "--secret-stdin", body.to_str().unwrap()]),
+            piped,
+        );
+        assert_eq!(
+            (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+            (0, format!("{MAC}\n").as_str(), "")
+        );
+        let ran = run_with_stdin(
+            &mut callback(&[
+                "verify",
+                "--secret-stdin",
+                "--hash",
+                MAC,
+                body.to_str().unwrap(),
+            ]),
+            piped,
+        );
+        assert_eq!(
+            (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+            (0, "ok\n", "")
+        );
+    }
+}
+
+#[test]
+fn verify_takes_the_secret_from_a_file() {
+    let (_dir, body) = temp_file("body", DATA);
+    let (_dir, secret) = temp_file("secret", b"Jefe\n");
+    let verify = |hash: &str| {
+        run(&[
+            "verify",
+            "--secret-file",
+            secret.to_str().unwrap(),
+            "--hash",
+            hash,
+            body.to_str().unwrap(),
+        ])
+    };
+    let ran = verify(MAC);
+    assert_eq!((ran.code, ran.stdout.as_str()), (0, "ok\n"));
+    assert_error(
+        &verify(&MAC.replace('5', "6")),
+        1,
+        "the HASH header does not match the body under any configured secret",
+    );
+}
+
+#[test]
+fn secret_stdin_needs_the_body_as_a_file() {
+    for command in [
+        &["sign", "--secret-stdin"][..],
+        &["sign", "--secret-stdin", "-"],
+        &["verify", "--secret-stdin", "--hash", MAC],
+        &["verify", "--secret-stdin", "--hash", MAC, "-"],
+    ] {
+        assert_error(
+            &run_with_stdin(&mut callback(command), b"Jefe\n"),
+            2,
+            "--secret-stdin reads the secret from standard input: give the body as FILE",
+        );
+    }
+}
+
+#[test]
+fn two_forms_of_the_secret_are_refused_naming_both() {
+    let (_dir, secret) = temp_file("secret", b"Jefe\n");
+    let file = secret.to_str().unwrap();
+    for (args, message) in [
+        (
+            &["--secret", KEY, "--secret-file", file][..],
+            "the argument '--secret <S>' cannot be used with '--secret-file <PATH>'",
+        ),
+        (
+            &["--secret-file", file, "--secret", KEY],
+            "the argument '--secret-file <PATH>' cannot be used with '--secret <S>'",
+        ),
+        (
+            &["--secret", KEY, "--secret-stdin"],
+            "the argument '--secret <S>' cannot be used with '--secret-stdin'",
+        ),
+        (
+            &["--secret-stdin", "--secret-file", file],
+            "the argument '--secret-stdin' cannot be used with '--secret-file <PATH>'",
+        ),
+        (
+            &["--secret-env", "S", "--secret-stdin"],
+            "the argument '--secret-env <NAME>' cannot be used with '--secret-stdin'",
+        ),
+    ] {
+        for command in [&["sign"][..], &["verify", "--hash", MAC]] {
+            let full: Vec<&str> = command.iter().chain(args).copied().collect();
+            assert_error(&run(&full), 2, message);
+        }
+    }
+}
+
+#[test]
+fn an_unreadable_or_empty_secret_file_is_named_without_its_contents() {
+    let (_dir, body) = temp_file("body", DATA);
+    let body = body.to_str().unwrap();
+    assert_error(
+        &run(&["sign", "--secret-file", "/nonexistent/secret", body]),
+        2,
+        "cannot read /nonexistent/secret: No such file or directory (os error 2)",
+    );
+    for contents in [&b""[..], b"\n", b"\r\n", b"  \t\n"] {
+        let (_dir, secret) = temp_file("secret", contents);
+        let path = secret.to_str().unwrap();
+        assert_error(
+            &run(&["sign", "--secret-file", path, body]),
+            2,
+            &format!("{path} is empty; it must hold your extension's secret"),
+        );
+    }
+    let (_dir, secret) = temp_file("secret", b"hunter2\xff\n");
+    let path = secret.to_str().unwrap();
+    assert_error(
+        &run(&["sign", "--secret-file", path, body]),
+        2,
+        &format!("{path} is not UTF-8; it must hold your extension's secret as text"),
+    );
+    assert_error(
+        &run_with_stdin(&mut callback(&["sign", "--secret-stdin", body]), b"\n"),
+        2,
+        "standard input is empty; it must hold your extension's secret",
+    );
+}
+
+#[test]
+fn a_secret_from_a_file_or_standard_input_never_appears_in_any_output() {
+    let secret = "hunter2-very-secret";
+    let (_dir, file) = temp_file("secret", format!("{secret}\n").as_bytes());
+    let file = file.to_str().unwrap();
+    for (args, stdin) in [
+        (vec!["sign", "--secret-file", file, "/nonexistent"], ""),
+        (
+            vec!["verify", "--secret-file", file, "--hash", "zz", file],
+            "",
+        ),
+        (
+            vec!["verify", "--secret-file", file, "--hash", MAC, file],
+            "",
+        ),
+        (vec!["sign", "--secret-stdin", "/nonexistent"], secret),
+        (vec!["sign", "--secret-stdin"], secret),
+        (
+            vec!["sign", "--secret-stdin", "--secret-file", file],
+            secret,
+        ),
+    ] {
+        let ran = run_with_stdin(&mut callback(&args), stdin.as_bytes());
+        assert_ne!(ran.code, 0, "{args:?}");
+        assert!(
+            !ran.stdout.contains(secret) && !ran.stderr.contains(secret),
+            "{ran:?}"
+        );
+    }
+}

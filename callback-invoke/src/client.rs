@@ -6,7 +6,8 @@ use crate::hash::{HmacSha256Fields, InvokeHashKey, InvokeHashScheme};
 use crate::request::Invoke;
 use crate::response::ResponseFormat;
 use crate::retry::RetryPolicy;
-use callback_core::{Callback, OrgId, Secret, SecurityContext};
+use callback_core::base_url::without_credentials;
+use callback_core::{BaseUrl, Callback, OrgId, Secret, SecurityContext};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The connect timeout unless [`InvokeClientBuilder::connect_timeout`] says
 /// otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest answer of Zoho's read (4 MiB) unless
+/// [`InvokeClientBuilder::max_response_bytes`] says otherwise.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// The Invoke API's path under the Desk host.
 pub const INVOKE_PATH: &str = "/api/v1/invoke";
 
@@ -64,6 +68,7 @@ pub(crate) struct Inner {
     pub(crate) scheme: Arc<dyn InvokeHashScheme>,
     pub(crate) key: Box<dyn InvokeHashKey>,
     pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) format: ResponseFormat,
 }
@@ -79,6 +84,7 @@ impl InvokeClient {
             desk_url: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             scheme: Arc::new(HmacSha256Fields::default()),
             format: ResponseFormat::default(),
@@ -114,6 +120,11 @@ impl InvokeClient {
         self.inner.timeout
     }
 
+    /// The longest answer of Zoho's that is read, in bytes.
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
     /// The retry policy.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
@@ -133,6 +144,7 @@ impl fmt::Debug for InvokeClient {
             .field("secret", &inner.secret)
             .field("scheme", &inner.scheme)
             .field("timeout", &inner.timeout)
+            .field("max_response_bytes", &inner.max_response_bytes)
             .field("retry", &inner.retry)
             .field("format", &inner.format)
             .finish()
@@ -170,6 +182,7 @@ pub struct InvokeClientBuilder {
     desk_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
     retry: RetryPolicy,
     scheme: Arc<dyn InvokeHashScheme>,
     format: ResponseFormat,
@@ -187,12 +200,19 @@ impl InvokeClientBuilder {
     /// Posts Invoke calls to `{url}/api/v1/invoke` instead of the data
     /// centre's host (a proxy, or a local fake in tests). Desk API URLs
     /// still name the data centre's host, which Zoho calls.
+    ///
+    /// [`build`](Self::build) reads it as a [`BaseUrl`]: an absolute
+    /// `http(s)` URL without credentials (`user:pass@`, refused with the URL
+    /// shown without them), query or fragment. Plain `http://` to a host
+    /// other than this machine is accepted with a `WARN` log at build time:
+    /// every call sends the security context and the `HASH` to it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// Builds Desk API URLs on `url` instead of the data centre's host.
+    /// Read as [`base_url`](Self::base_url) is.
     pub fn desk_url(mut self, url: impl Into<String>) -> Self {
         self.desk_url = Some(url.into());
         self
@@ -210,6 +230,17 @@ impl InvokeClientBuilder {
     /// [`http_client`](Self::http_client), which has its own.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest answer of Zoho's that is read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 4 MiB). An answer whose
+    /// `Content-Length` is larger is refused before its body is read; one
+    /// without is read until it passes the limit. Either is an
+    /// [`InvokeError::TooLarge`](crate::InvokeError::TooLarge), and the
+    /// memory a call holds for an answer stays within the limit.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -233,6 +264,18 @@ impl InvokeClientBuilder {
 
     /// Shares an existing `reqwest::Client` (its pool, TLS and proxy
     /// settings) instead of creating one.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`, as the
+    /// client this builder creates is: a built `reqwest::Client`'s redirect
+    /// policy can be neither read nor changed, and `reqwest`'s default
+    /// follows up to ten redirects. Following a `307` or `308` answer
+    /// re-sends the same `POST`, form body (with the security context) and
+    /// `HASH` header to the `Location`, on any host: on a redirect to
+    /// another host `reqwest` drops only `Authorization`, `Cookie` and
+    /// similar standard headers, not `HASH`. With the `none` policy every
+    /// `3xx` answer reaches this crate and is an
+    /// [`InvokeError::Redirect`](crate::InvokeError::Redirect), as it is with
+    /// the client this builder creates.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -246,25 +289,39 @@ impl InvokeClientBuilder {
         if self.connect_timeout.is_zero() {
             return Err(BuildError::ZeroTimeout("connect"));
         }
+        if self.max_response_bytes == 0 {
+            return Err(BuildError::ZeroResponseLimit);
+        }
         let default_url = self.data_centre.desk_url();
         let base = match &self.base_url {
-            Some(url) => http_base(url).map_err(|reason| BuildError::BaseUrl {
-                url: url.clone(),
-                reason,
-            })?,
+            Some(url) => {
+                let base = http_base(url).map_err(|reason| BuildError::BaseUrl {
+                    url: without_credentials(url),
+                    reason,
+                })?;
+                if let Some(warning) = base.insecure_warning() {
+                    tracing::warn!("the Invoke base URL {warning}");
+                }
+                base.to_string()
+            }
             None => default_url.clone(),
         };
         let desk_url = match &self.desk_url {
-            Some(url) => http_base(url).map_err(|reason| BuildError::DeskUrl {
-                url: url.clone(),
-                reason,
-            })?,
+            Some(url) => http_base(url)
+                .map_err(|reason| BuildError::DeskUrl {
+                    url: without_credentials(url),
+                    reason,
+                })?
+                .to_string(),
             None => default_url,
         };
         let http = match self.http {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                // A redirect would re-send the security context and the
+                // HASH to wherever it points: a 3xx is an error instead.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| BuildError::HttpClient(e.to_string()))?,
         };
@@ -278,6 +335,7 @@ impl InvokeClientBuilder {
                 scheme: self.scheme,
                 key,
                 timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 format: self.format,
             }),
@@ -289,16 +347,27 @@ impl fmt::Debug for InvokeClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InvokeClientBuilder")
             .field("data_centre", &self.data_centre)
-            .field("base_url", &self.base_url)
-            .field("desk_url", &self.desk_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(without_credentials),
+            )
+            .field(
+                "desk_url",
+                &self.desk_url.as_deref().map(without_credentials),
+            )
             .field("secret", &self.secret)
             .finish_non_exhaustive()
     }
 }
 
-/// An absolute `http(s)` URL without query or fragment, without its
-/// trailing slash.
-fn http_base(url: &str) -> Result<String, String> {
+/// `url` as a [`BaseUrl`] (no credentials, query or fragment; its normal
+/// form, without a trailing slash), or why not.
+///
+/// Text that is not a URL at all, another scheme, and a query or fragment
+/// are named in this builder's words (the `url` crate's parse error, the
+/// scheme found); [`BaseUrl`] refuses the rest (credentials, whitespace,
+/// characters a URL must not hold unencoded) and gives the normal form.
+fn http_base(url: &str) -> Result<BaseUrl, String> {
     let parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
@@ -306,13 +375,10 @@ fn http_base(url: &str) -> Result<String, String> {
             parsed.scheme()
         ));
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err("it has no host".to_owned());
-    }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err("it must not have a query or a fragment".to_owned());
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    BaseUrl::parse(url).map_err(|e| e.reason.to_owned())
 }
 
 #[cfg(test)]
@@ -371,6 +437,59 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "the connect timeout must be longer than zero"
+        );
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_refused_and_never_shown() {
+        let reason = "it must not carry credentials (user:password@); they would be printed \
+                      and written into the manifest";
+        for (url, shown) in [
+            (
+                "http://user:hunter2@127.0.0.1:9000",
+                "http://127.0.0.1:9000",
+            ),
+            (
+                "https://hunter2@desk.example.com/zoho",
+                "https://desk.example.com/zoho",
+            ),
+        ] {
+            let base = builder().base_url(url).build().unwrap_err();
+            assert_eq!(
+                base,
+                BuildError::BaseUrl {
+                    url: shown.into(),
+                    reason: reason.into()
+                }
+            );
+            assert_eq!(
+                base.to_string(),
+                format!("invalid Invoke base URL \"{shown}\": {reason}")
+            );
+            let desk = builder().desk_url(url).build().unwrap_err();
+            assert_eq!(
+                desk,
+                BuildError::DeskUrl {
+                    url: shown.into(),
+                    reason: reason.into()
+                }
+            );
+            let unbuilt = builder().base_url(url).desk_url(url);
+            let text = format!("{base} {base:?} {desk} {desk:?} {unbuilt:?}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+    }
+
+    #[test]
+    fn characters_a_url_must_not_hold_are_refused() {
+        assert_eq!(
+            builder()
+                .base_url("http://127.0.0.1:9000/{x}")
+                .build()
+                .unwrap_err()
+                .to_string(),
+            "invalid Invoke base URL \"http://127.0.0.1:9000/{x}\": it must not contain any of \
+             \" < > \\ ^ ` { | } (percent-encode them)"
         );
     }
 

@@ -1,5 +1,4 @@
-//! What can go wrong building a client or calling Zoho, and the redaction
-//! that keeps credentials out of every message.
+//! What can go wrong building a client or calling Zoho.
 
 use serde_json::Value;
 use std::fmt;
@@ -24,9 +23,11 @@ impl fmt::Display for InvokeCall {
 /// Why an Invoke API call failed.
 ///
 /// Every message names the call ([`InvokeCall`]: method and target host) and
-/// what went wrong; none contains the security context or the secret: text
-/// taken from an answer has both replaced with `<redacted>` before it is
-/// kept.
+/// what went wrong; none contains the security context, the secret or the
+/// call's `HASH`: text taken from an answer has each of them replaced with
+/// `<redacted>` in any spelling (as it is, percent- or form-encoded,
+/// JSON-escaped) before it is kept, and a message taken from an answer is
+/// at most 200 characters.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InvokeError {
@@ -58,6 +59,37 @@ pub enum InvokeError {
         /// Zoho's error message or code, if its answer had one (redacted,
         /// at most 200 characters).
         message: Option<String>,
+    },
+    /// Zoho's Invoke API answered with a redirect (`3xx`), which is not
+    /// followed: following it would send the call's form (with the security
+    /// context) and its `HASH` to wherever the answer points. Its `Location`
+    /// is not kept, as it may carry anything.
+    #[error(
+        "Zoho's Invoke API answered {} for {call}, a redirect, which is not followed: \
+         the call carries the security context and the HASH",
+        status_text(*status)
+    )]
+    Redirect {
+        /// The call.
+        call: InvokeCall,
+        /// Zoho's HTTP status, from 300 to 399.
+        status: u16,
+    },
+    /// Zoho's answer is longer than the client's limit
+    /// ([`InvokeClientBuilder::max_response_bytes`](crate::InvokeClientBuilder::max_response_bytes)):
+    /// reading stopped at the limit, or before reading when its
+    /// `Content-Length` was larger. Not retried.
+    #[error(
+        "Zoho's Invoke API answered {} for {call} with more than {limit} bytes, the client's limit",
+        status_text(*status)
+    )]
+    TooLarge {
+        /// The call.
+        call: InvokeCall,
+        /// Zoho's HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
     },
     /// Zoho called the target, and the target answered with a non-2xx
     /// status.
@@ -108,6 +140,8 @@ impl InvokeError {
             InvokeError::Transport { call, .. }
             | InvokeError::Timeout { call, .. }
             | InvokeError::Zoho { call, .. }
+            | InvokeError::Redirect { call, .. }
+            | InvokeError::TooLarge { call, .. }
             | InvokeError::Target { call, .. }
             | InvokeError::MalformedWrapper { call, .. }
             | InvokeError::Decode { call, .. }
@@ -115,13 +149,26 @@ impl InvokeError {
         }
     }
 
-    /// The HTTP status involved: Zoho's for [`InvokeError::Zoho`], the
+    /// The HTTP status involved: Zoho's for [`InvokeError::Zoho`],
+    /// [`InvokeError::Redirect`] and [`InvokeError::TooLarge`], the
     /// target's for [`InvokeError::Target`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            InvokeError::Zoho { status, .. } | InvokeError::Target { status, .. } => Some(*status),
+            InvokeError::Zoho { status, .. }
+            | InvokeError::Redirect { status, .. }
+            | InvokeError::TooLarge { status, .. }
+            | InvokeError::Target { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// Whether the status of [`status`](Self::status) is Zoho's own
+    /// rather than the target's.
+    pub(crate) fn is_zoho_status(&self) -> bool {
+        matches!(
+            self,
+            InvokeError::Zoho { .. } | InvokeError::Redirect { .. } | InvokeError::TooLarge { .. }
+        )
     }
 }
 
@@ -129,18 +176,20 @@ impl InvokeError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The base URL is not an absolute `http` or `https` URL.
+    /// The base URL is not an absolute `http` or `https` URL without
+    /// credentials, query or fragment.
     #[error("invalid Invoke base URL {url:?}: {reason}")]
     BaseUrl {
-        /// The URL given.
+        /// The URL given, without any credentials it carried.
         url: String,
         /// What is wrong with it.
         reason: String,
     },
-    /// The Desk API URL is not an absolute `http` or `https` URL.
+    /// The Desk API URL is not an absolute `http` or `https` URL without
+    /// credentials, query or fragment.
     #[error("invalid Desk API URL {url:?}: {reason}")]
     DeskUrl {
-        /// The URL given.
+        /// The URL given, without any credentials it carried.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -148,6 +197,9 @@ pub enum BuildError {
     /// A timeout of zero would fail every call.
     #[error("the {0} timeout must be longer than zero")]
     ZeroTimeout(&'static str),
+    /// A response size limit of zero would fail every call.
+    #[error("the response size limit must be larger than zero")]
+    ZeroResponseLimit,
     /// The HTTP client could not be created (TLS initialisation).
     #[error("the HTTP client could not be created: {0}")]
     HttpClient(String),
@@ -171,59 +223,9 @@ fn detail(message: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// What must never appear in anything kept from an answer.
-#[derive(Clone, Copy)]
-pub(crate) struct Redactor<'a> {
-    needles: [&'a str; 2],
-}
-
-/// What a credential is replaced with.
-pub(crate) const REDACTED: &str = "<redacted>";
-
-impl<'a> Redactor<'a> {
-    pub(crate) fn new(security_context: &'a str, secret: &'a str) -> Self {
-        Redactor {
-            needles: [security_context, secret],
-        }
-    }
-
-    /// `text` with every credential replaced.
-    pub(crate) fn text(&self, text: &str) -> String {
-        self.needles
-            .iter()
-            .filter(|n| !n.is_empty())
-            .fold(text.to_owned(), |t, n| t.replace(n, REDACTED))
-    }
-
-    /// `value` with every credential replaced, in keys and strings.
-    pub(crate) fn value(&self, value: Value) -> Value {
-        match value {
-            Value::String(s) => Value::String(self.text(&s)),
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.value(v)).collect()),
-            Value::Object(map) => Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| (self.text(&k), self.value(v)))
-                    .collect(),
-            ),
-            other => other,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn redaction_reaches_keys_strings_and_nesting() {
-        let r = Redactor::new("CTX", "SECRET");
-        assert_eq!(
-            r.value(json!({"a CTX": ["xSECRETx", 1, {"b": "CTX"}]})),
-            json!({"a <redacted>": ["x<redacted>x", 1, {"b": "<redacted>"}]})
-        );
-        assert_eq!(r.text("no credentials"), "no credentials");
-    }
 
     #[test]
     fn statuses_read_as_people_say_them() {

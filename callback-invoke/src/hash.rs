@@ -20,15 +20,38 @@
 //! This is the one part of the client that depends on an undocumented
 //! detail. If Zoho turns out to hash another set or order of fields (for
 //! example with `queryParams`, which a sample in Zoho's help lists among the
-//! inputs), choose it with [`HmacSha256Fields::with_order`]; for any other
-//! canonical form or encoding, implement [`InvokeHashScheme`] and pass it to
+//! inputs), choose it with [`HmacSha256Fields::with_order`]; if it encodes
+//! each value, with [`HmacSha256Fields::with_encoding`]; for any other
+//! canonical form, implement [`InvokeHashScheme`] and pass it to
 //! [`InvokeClientBuilder::hash_scheme`](crate::InvokeClientBuilder::hash_scheme).
+//!
+//! # What the default does not protect
+//!
+//! The default input is ambiguous, and it is kept because a `HASH` is only
+//! useful if it is what Zoho computes:
+//!
+//! - Values are joined with `&` and `=` without encoding, so a value that
+//!   holds `&name=` reads as two fields. A `postBody` of `x&headers={}` and
+//!   no headers gives the same input, and so the same `HASH`, as a
+//!   `postBody` of `x` with `headers` of `{}`: one `HASH` stands for both
+//!   calls.
+//! - `securityContext` and `queryParams` are not in the input: a call's
+//!   `HASH` is the same with another security context or other query
+//!   parameters.
+//!
+//! [`FieldEncoding::FormUrlencoded`] form-urlencodes each value before
+//! joining, as the form body does, so that `&` and `=` in the input only
+//! ever separate fields and every set of fields has its own input; adding
+//! [`InvokeField::SecurityContext`] and [`InvokeField::QueryParams`] to the
+//! order covers those too. Whether Zoho accepts either is not known: Zoho
+//! answers `401` to a `HASH` it does not accept.
 
 use callback_core::{Secret, SecurityContext};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::borrow::Cow;
 use std::fmt;
+use url::form_urlencoded;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -131,9 +154,32 @@ pub trait InvokeHashKey: Send + Sync {
     fn hash(&self, fields: &InvokeFields<'_>) -> String;
 }
 
+/// How each value is written into the `HASH` input of [`HmacSha256Fields`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldEncoding {
+    /// As sent, not encoded, as public code does (the default). Ambiguous: a
+    /// value holding `&name=` reads as two fields (see [the module
+    /// docs](crate::hash#what-the-default-does-not-protect)).
+    #[default]
+    AsSent,
+    /// `application/x-www-form-urlencoded`, as in the form body (names and
+    /// values; a space as `+`, every byte but ASCII letters, digits and
+    /// `*-._` as `%XX`): `&` and `=` in the input only separate, so two
+    /// different sets of fields never give the same input.
+    FormUrlencoded,
+}
+
 /// HMAC-SHA256, keyed with the UTF-8 bytes of the secret, over
 /// `name=value&name=value…` of chosen fields in a fixed order (absent and
-/// empty ones skipped, values not URL-encoded), as lowercase hex.
+/// empty ones skipped), as lowercase hex; values are written as sent by
+/// default, or form-urlencoded ([`with_encoding`](Self::with_encoding)).
+///
+/// The default input is ambiguous and does not cover `securityContext` or
+/// `queryParams`: a `postBody` of `x&headers={}` hashes as a `postBody` of
+/// `x` with `headers` of `{}`. It is the default because it is what public
+/// code sends Zoho; see [the module
+/// docs](crate::hash#what-the-default-does-not-protect).
 ///
 /// ```
 /// use callback_invoke::{HmacSha256Fields, InvokeFields, InvokeHashScheme};
@@ -161,6 +207,7 @@ pub trait InvokeHashKey: Send + Sync {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HmacSha256Fields {
     order: Cow<'static, [InvokeField]>,
+    encoding: FieldEncoding,
 }
 
 impl HmacSha256Fields {
@@ -175,11 +222,41 @@ impl HmacSha256Fields {
     ];
 
     /// Hashes `order` instead, for example with
-    /// [`InvokeField::QueryParams`] after `requestType`.
+    /// [`InvokeField::QueryParams`] after `requestType`, with values
+    /// written as sent.
     pub fn with_order(order: impl Into<Vec<InvokeField>>) -> Self {
         HmacSha256Fields {
             order: Cow::Owned(order.into()),
+            encoding: FieldEncoding::AsSent,
         }
+    }
+
+    /// The same fields, with each name and value written as `encoding`
+    /// says.
+    ///
+    /// ```
+    /// use callback_invoke::{FieldEncoding, HmacSha256Fields, InvokeFields};
+    /// use callback_core::SecurityContext;
+    ///
+    /// let context = SecurityContext::new("not hashed");
+    /// let fields = InvokeFields {
+    ///     security_context: &context,
+    ///     request_url: "https://desk.zoho.com/api/v1/tickets",
+    ///     request_type: "POST",
+    ///     query_params: None,
+    ///     post_body: Some("a&b=c d"),
+    ///     headers: None,
+    ///     connection_link_name: None,
+    /// };
+    /// let scheme = HmacSha256Fields::default().with_encoding(FieldEncoding::FormUrlencoded);
+    /// assert_eq!(
+    ///     scheme.canonical(&fields),
+    ///     "requestURL=https%3A%2F%2Fdesk.zoho.com%2Fapi%2Fv1%2Ftickets&requestType=POST&postBody=a%26b%3Dc+d"
+    /// );
+    /// ```
+    pub fn with_encoding(mut self, encoding: FieldEncoding) -> Self {
+        self.encoding = encoding;
+        self
     }
 
     /// The fields hashed, in order.
@@ -187,20 +264,28 @@ impl HmacSha256Fields {
         &self.order
     }
 
+    /// How each value is written.
+    pub fn encoding(&self) -> FieldEncoding {
+        self.encoding
+    }
+
     /// The exact string that is MACed for `fields`.
     pub fn canonical(&self, fields: &InvokeFields<'_>) -> String {
-        let mut out = String::new();
-        for &field in self.order.iter() {
-            if let Some(value) = fields.value(field) {
-                if !out.is_empty() {
-                    out.push('&');
-                }
-                out.push_str(field.name());
-                out.push('=');
-                out.push_str(value);
+        let present = self
+            .order
+            .iter()
+            .filter_map(|&field| fields.value(field).map(|value| (field.name(), value)));
+        match self.encoding {
+            FieldEncoding::AsSent => {
+                let pairs: Vec<String> = present
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect();
+                pairs.join("&")
             }
+            FieldEncoding::FormUrlencoded => form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(present)
+                .finish(),
         }
-        out
     }
 }
 
@@ -208,6 +293,7 @@ impl Default for HmacSha256Fields {
     fn default() -> Self {
         HmacSha256Fields {
             order: Cow::Borrowed(&Self::PUBLIC_CODE_ORDER),
+            encoding: FieldEncoding::AsSent,
         }
     }
 }
@@ -278,6 +364,76 @@ mod tests {
         assert_ne!(
             scheme.key(&secret).hash(&fields(&ctx)),
             HmacSha256Fields::default().key(&secret).hash(&fields(&ctx))
+        );
+    }
+
+    /// Two different calls: a `postBody` that holds `&headers=`, and the
+    /// same text split into a `postBody` and `headers`.
+    fn ambiguous_pair<'a>(context: &'a SecurityContext) -> [InvokeFields<'a>; 2] {
+        let base = InvokeFields {
+            security_context: context,
+            request_url: "https://desk.zoho.com/api/v1/tickets",
+            request_type: "POST",
+            query_params: None,
+            post_body: None,
+            headers: None,
+            connection_link_name: None,
+        };
+        [
+            InvokeFields {
+                post_body: Some("x&headers={}"),
+                ..base
+            },
+            InvokeFields {
+                post_body: Some("x"),
+                headers: Some("{}"),
+                ..base
+            },
+        ]
+    }
+
+    /// A known property of the default, kept because it is what public
+    /// code sends Zoho: one input, and one HASH, for both calls.
+    #[test]
+    fn the_default_gives_two_different_calls_one_input() {
+        let ctx = SecurityContext::new("ctx");
+        let [one, two] = ambiguous_pair(&ctx);
+        let scheme = HmacSha256Fields::default();
+        let same = "requestURL=https://desk.zoho.com/api/v1/tickets&requestType=POST&postBody=x&headers={}";
+        assert_eq!(scheme.canonical(&one), same);
+        assert_eq!(scheme.canonical(&two), same);
+        let key = scheme.key(&Secret::new("k").unwrap());
+        assert_eq!(key.hash(&one), key.hash(&two));
+    }
+
+    #[test]
+    fn form_urlencoded_values_tell_the_two_calls_apart() {
+        let ctx = SecurityContext::new("ctx");
+        let [one, two] = ambiguous_pair(&ctx);
+        let scheme = HmacSha256Fields::default().with_encoding(FieldEncoding::FormUrlencoded);
+        assert_eq!(scheme.encoding(), FieldEncoding::FormUrlencoded);
+        let url = "requestURL=https%3A%2F%2Fdesk.zoho.com%2Fapi%2Fv1%2Ftickets&requestType=POST";
+        assert_eq!(
+            scheme.canonical(&one),
+            format!("{url}&postBody=x%26headers%3D%7B%7D")
+        );
+        assert_eq!(
+            scheme.canonical(&two),
+            format!("{url}&postBody=x&headers=%7B%7D")
+        );
+        let key = scheme.key(&Secret::new("k").unwrap());
+        assert_ne!(key.hash(&one), key.hash(&two));
+    }
+
+    #[test]
+    fn every_field_can_be_covered_form_urlencoded() {
+        let ctx = SecurityContext::new("SC+/=");
+        let scheme = HmacSha256Fields::with_order(InvokeField::ALL)
+            .with_encoding(FieldEncoding::FormUrlencoded);
+        assert_eq!(
+            scheme.canonical(&fields(&ctx)),
+            "securityContext=SC%2B%2F%3D&requestURL=https%3A%2F%2Fx.example%2Fa+b&requestType=POST\
+             &queryParams=%7B%22q%22%3A%221%262%22%7D&connectionLinkName=conn"
         );
     }
 

@@ -1,8 +1,9 @@
 //! `Invoke` (a client bound to one callback) and the request builder.
 
 use crate::client::InvokeClient;
-use crate::error::{InvokeCall, InvokeError, Redactor};
+use crate::error::{InvokeCall, InvokeError};
 use crate::hash::{InvokeField, InvokeFields};
+use crate::redact::Redactor;
 use crate::response::InvokeResponse;
 use crate::retry::RetryPolicy;
 use callback_core::{OrgId, SecurityContext};
@@ -236,9 +237,10 @@ impl InvokeRequest {
             }
             Err(err) => {
                 if let Some(status) = err.status() {
-                    let field = match err {
-                        InvokeError::Zoho { .. } => "zoho_status",
-                        _ => "status",
+                    let field = if err.is_zoho_status() {
+                        "zoho_status"
+                    } else {
+                        "status"
                     };
                     span.record(field, status);
                 }
@@ -275,7 +277,11 @@ impl InvokeRequest {
             org_id: self.invoke.org_id.to_string(),
             hash: &hash,
             form: &form,
-            redact: Redactor::new(self.invoke.security_context.expose(), inner.secret.expose()),
+            redact: Redactor::new(&[
+                self.invoke.security_context.expose(),
+                inner.secret.expose(),
+                &hash,
+            ]),
         };
         let may_retry = RetryPolicy::is_idempotent(&self.method);
         let mut attempts = 0;
@@ -308,7 +314,7 @@ struct Attempt<'a> {
     org_id: String,
     hash: &'a str,
     form: &'a [(&'a str, &'a str)],
-    redact: Redactor<'a>,
+    redact: Redactor,
 }
 
 /// A failed attempt, and whether another may be made.
@@ -342,13 +348,19 @@ impl Attempt<'_> {
             .await;
         let answer = sent.map_err(|e| self.transport(e))?;
         let zoho_status = answer.status().as_u16();
+        if (300..400).contains(&zoho_status) {
+            // Not followed (the client's policy is `none`), and not read.
+            let call = self.call.clone();
+            let status = zoho_status;
+            return Err(Failure::new(InvokeError::Redirect { call, status }, false));
+        }
         let retry_after = retry_after(&answer);
-        let bytes = answer.bytes().await.map_err(|e| self.transport(e))?;
+        let bytes = self.read_body(answer, zoho_status).await?;
         if !(200..300).contains(&zoho_status) {
             let error = InvokeError::Zoho {
                 call: self.call.clone(),
                 status: zoho_status,
-                message: zoho_message(&bytes, self.redact),
+                message: zoho_message(&bytes, &self.redact),
             };
             return Err(Failure {
                 error,
@@ -358,7 +370,7 @@ impl Attempt<'_> {
         }
         let (status, body, wrapper) = inner
             .format
-            .read(zoho_status, &bytes, self.redact)
+            .read(zoho_status, &bytes, &self.redact)
             .map_err(|reason| {
                 let call = self.call.clone();
                 Failure::new(InvokeError::MalformedWrapper { call, reason }, false)
@@ -380,6 +392,41 @@ impl Attempt<'_> {
             zoho_status,
             attempts,
         ))
+    }
+
+    /// The body of `answer`, chunk by chunk, refused as soon as it is known
+    /// to be longer than the client's limit: from its `Content-Length`
+    /// before reading, else when a chunk would pass the limit.
+    async fn read_body(
+        &self,
+        mut answer: reqwest::Response,
+        status: u16,
+    ) -> Result<Vec<u8>, Failure> {
+        let limit = self.client.inner().max_response_bytes;
+        let too_large = || {
+            let call = self.call.clone();
+            Failure::new(
+                InvokeError::TooLarge {
+                    call,
+                    status,
+                    limit,
+                },
+                false,
+            )
+        };
+        let declared = answer.content_length();
+        if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+            return Err(too_large());
+        }
+        let capacity = declared.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = answer.chunk().await.map_err(|e| self.transport(e))? {
+            if chunk.len() > limit - body.len() {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     /// No answer: a timeout, or any other transport failure. Both may be
@@ -420,8 +467,9 @@ fn retry_after(answer: &reqwest::Response) -> Option<Duration> {
 /// The longest message kept from an error answer of Zoho's, in characters.
 const MESSAGE_LIMIT: usize = 200;
 
-/// Zoho's `errorCode` and `message`, or the start of its text, redacted.
-fn zoho_message(bytes: &[u8], redact: Redactor<'_>) -> Option<String> {
+/// Zoho's `errorCode` and `message`, or the start of its text: a redacted
+/// excerpt of at most [`MESSAGE_LIMIT`] characters.
+fn zoho_message(bytes: &[u8], redact: &Redactor) -> Option<String> {
     let text = match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(json) => {
             let field = |name: &str| {
@@ -435,14 +483,9 @@ fn zoho_message(bytes: &[u8], redact: Redactor<'_>) -> Option<String> {
                 (None, None) => return None,
             }
         }
-        Err(_) => String::from_utf8_lossy(bytes).trim().to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     };
-    let text = redact.text(&text);
-    match text.char_indices().nth(MESSAGE_LIMIT) {
-        _ if text.is_empty() => None,
-        Some((cut, _)) => Some(format!("{}…", &text[..cut])),
-        None => Some(text),
-    }
+    redact.excerpt(&text, MESSAGE_LIMIT)
 }
 
 /// Replaces the value of `name` (as `same` compares names), or appends it.
@@ -517,7 +560,7 @@ mod tests {
 
     #[test]
     fn zoho_messages_are_short_and_redacted() {
-        let r = Redactor::new("CTX", "SECRET");
+        let r = &Redactor::new(&["CTX", "SECRET"]);
         assert_eq!(
             zoho_message(br#"{"errorCode":"INVALID_HASH","message":"bad CTX"}"#, r).unwrap(),
             "INVALID_HASH: bad <redacted>"

@@ -1,6 +1,7 @@
 //! Zoho's answer: the wrapper around the target's answer, and its reading.
 
-use crate::error::{InvokeCall, InvokeError, Redactor};
+use crate::error::{InvokeCall, InvokeError};
+use crate::redact::Redactor;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -69,7 +70,7 @@ impl ResponseFormat {
         &self,
         zoho_status: u16,
         bytes: &[u8],
-        redact: Redactor<'_>,
+        redact: &Redactor,
     ) -> Result<(u16, Value, Map<String, Value>), String> {
         let wrapper: Value = serde_json::from_slice(bytes).map_err(|e| {
             format!(
@@ -226,7 +227,7 @@ mod tests {
         format: &ResponseFormat,
         body: &str,
     ) -> Result<(u16, Value, Map<String, Value>), String> {
-        format.read(200, body.as_bytes(), Redactor::new("CTX", "SECRET"))
+        format.read(200, body.as_bytes(), &Redactor::new(&["CTX", "SECRET"]))
     }
 
     #[test]

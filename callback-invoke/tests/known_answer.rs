@@ -5,7 +5,9 @@
 mod fake_zoho;
 
 use callback_core::{OrgId, Secret, SecurityContext};
-use callback_invoke::{HmacSha256Fields, InvokeClient, InvokeFields, InvokeHashScheme};
+use callback_invoke::{
+    FieldEncoding, HmacSha256Fields, InvokeClient, InvokeFields, InvokeHashScheme,
+};
 use fake_zoho::FakeZoho;
 use serde_json::json;
 
@@ -30,22 +32,56 @@ const GET_CANONICAL: &str =
 /// ```
 const GET_HASH: &str = "76fe1d36e55023dbdc41220778a78d16cf270da0495de388a4301adaab48d62e";
 
-#[test]
-fn the_default_scheme_gives_the_openssl_hash_for_fixed_fields() {
-    let context = SecurityContext::new("never hashed");
-    let fields = InvokeFields {
-        security_context: &context,
+/// A Desk `POST` whose body holds `&`, `=`, `%`, `+` and spaces, each value
+/// form-urlencoded (`FieldEncoding::FormUrlencoded`); the input written
+/// with Python's `urllib.parse.urlencode` over the same pairs.
+const ENCODED_CANONICAL: &str = "requestURL=https%3A%2F%2Fdesk.zoho.com%2Fapi%2Fv1%2Ftickets&requestType=POST&postBody=%7B%22subject%22%3A%22Printer+on+fire+%26+smoke+%3D+100%25+%2B+more%22%7D&headers=%7B%22orgId%22%3A%22387238%22%2C%22Content-Type%22%3A%22application%2Fjson%22%7D&connectionLinkName=desk_conn";
+/// Computed with:
+///
+/// ```sh
+/// printf '%s' "$ENCODED_CANONICAL" | openssl dgst -sha256 -hmac 'my_secret_key_238392'
+/// ```
+const ENCODED_HASH: &str = "e6ab6e676e0932d8fca9fc896df1d7533a6817ce4aa703105714497cd08b35fe";
+
+/// The fields of a Desk `POST` of `body` through `desk_conn`.
+fn desk_post<'a>(context: &'a SecurityContext, body: &'a str) -> InvokeFields<'a> {
+    InvokeFields {
+        security_context: context,
         request_url: "https://desk.zoho.com/api/v1/tickets",
         request_type: "POST",
         query_params: None,
-        post_body: Some(r#"{"subject":"Printer on fire"}"#),
+        post_body: Some(body),
         headers: Some(r#"{"orgId":"387238","Content-Type":"application/json"}"#),
         connection_link_name: Some("desk_conn"),
-    };
-    let scheme = HmacSha256Fields::default();
-    assert_eq!(scheme.canonical(&fields), POST_CANONICAL);
+    }
+}
+
+/// `scheme`'s input and `HASH` for `fields`, keyed with [`SECRET`].
+fn input_and_hash(scheme: &HmacSha256Fields, fields: &InvokeFields<'_>) -> (String, String) {
     let key = scheme.key(&Secret::new(SECRET).unwrap());
-    assert_eq!(key.hash(&fields), POST_HASH);
+    (scheme.canonical(fields), key.hash(fields))
+}
+
+#[test]
+fn the_form_urlencoded_scheme_gives_the_openssl_hash_for_fixed_fields() {
+    let context = SecurityContext::new("never hashed");
+    let fields = desk_post(
+        &context,
+        r#"{"subject":"Printer on fire & smoke = 100% + more"}"#,
+    );
+    let scheme = HmacSha256Fields::default().with_encoding(FieldEncoding::FormUrlencoded);
+    let (input, hash) = input_and_hash(&scheme, &fields);
+    assert_eq!(input, ENCODED_CANONICAL);
+    assert_eq!(hash, ENCODED_HASH);
+}
+
+#[test]
+fn the_default_scheme_gives_the_openssl_hash_for_fixed_fields() {
+    let context = SecurityContext::new("never hashed");
+    let fields = desk_post(&context, r#"{"subject":"Printer on fire"}"#);
+    let (input, hash) = input_and_hash(&HmacSha256Fields::default(), &fields);
+    assert_eq!(input, POST_CANONICAL);
+    assert_eq!(hash, POST_HASH);
 }
 
 #[actix_web::test]

@@ -4,12 +4,14 @@
 
 #[path = "support/fake_zoho.rs"]
 mod fake_zoho;
+#[path = "support/logs.rs"]
+mod logs;
 
 use callback_core::{OrgId, Secret, SecurityContext};
 use callback_invoke::{Invoke, InvokeClient, Method, RetryPolicy};
 use fake_zoho::{FakeZoho, Reply};
+use logs::Logs;
 use serde_json::json;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const SECRET: &str = "tracing-test-secret-41c7e2";
@@ -24,31 +26,10 @@ fn zoho(fake: &FakeZoho) -> Invoke {
         .bind(OrgId::new(387238), SecurityContext::new(CONTEXT))
 }
 
-/// A `tracing` writer that keeps what is logged.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[actix_web::test]
 async fn each_call_is_one_span_with_method_host_status_and_latency_never_the_context() {
     let fake = FakeZoho::start(SECRET);
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture(tracing::Level::INFO);
 
     fake.then(Reply::Zoho(503, "busy".into()));
     zoho(&fake)
@@ -62,7 +43,7 @@ async fn each_call_is_one_span_with_method_host_status_and_latency_never_the_con
         .send()
         .await;
 
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     // Only this crate's lines (the fake's server logs its start lazily).
     let lines: Vec<&str> = text
         .lines()

@@ -1,10 +1,13 @@
 //! `callback send`: a local stand-in for Zoho, signing and POSTing callbacks.
 
-use super::{SecretArgs, parse_event, read_file};
+use super::{SecretArgs, parse_event, read_file, read_value};
 use crate::error::CliError;
+use callback_core::base_url::without_credentials;
 use callback_core::manifest::{CallbackListener, ReadListenerError};
 use callback_core::testing::TEST_SECURITY_CONTEXT;
-use callback_core::{Event, OrgId, Payload, Secret, SecurityContext, Signer};
+use callback_core::{
+    BaseUrl, BaseUrlError, Event, OrgId, Payload, Secret, SecurityContext, Signer,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -16,19 +19,23 @@ use std::time::Duration;
 ///
 /// With --manifest, the URL is the event's entry in the manifest's
 /// callbackListener (its scheme, host and port replaced by --base-url, if
-/// given) and the secret is the manifest's "secret" unless --secret or
-/// --secret-env is given.
+/// given) and the secret is the manifest's "secret" unless --secret,
+/// --secret-env, --secret-file or --secret-stdin is given.
+///
+/// A URL must be http:// or https:// without user:password@; plain http://
+/// to a host other than this machine is sent with a warning.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  \
     callback send onInstall --url http://127.0.0.1:8080/callbacks/onInstall --secret-env ZOHO_SECRET --org-id 387238\n  \
-    callback send --all --manifest plugin-manifest.json --base-url http://127.0.0.1:8080 --org-id 387238")]
+    callback send --all --manifest plugin-manifest.json --base-url http://127.0.0.1:8080 --org-id 387238\n  \
+    callback send onInstall --url https://ext.example.com/callbacks/onInstall --secret-file secret.txt --org-id 387238 --security-context-stdin < context.txt")]
 pub(crate) struct Args {
     /// The event: onInstall, onZohoAuthorise, onTPAAuthorise, onTPARevoke,
     /// onUpdate, onConfigParamAdd, onConfigParamDelete, onUninstall (or
     /// on_install, …).
     #[arg(value_name = "EVENT", required_unless_present = "all")]
     event: Option<String>,
-    /// POST to this URL.
+    /// POST to this URL (http:// or https://, without user:password@).
     #[arg(long, value_name = "URL", required_unless_present = "manifest", conflicts_with_all = ["manifest", "all"])]
     url: Option<String>,
     /// Take the URL (and the secret) from this plugin-manifest.json.
@@ -43,9 +50,8 @@ pub(crate) struct Args {
     /// The orgId of the payload.
     #[arg(long, value_name = "N", required_unless_present = "body")]
     org_id: Option<u64>,
-    /// The securityContext of the payload.
-    #[arg(long, value_name = "X", default_value = TEST_SECURITY_CONTEXT)]
-    security_context: String,
+    #[command(flatten)]
+    security_context: SecurityContextArgs,
     /// Send this file's bytes as the body instead of the payload built from
     /// EVENT, --org-id and --security-context (still signed).
     #[arg(long, value_name = "FILE", conflicts_with = "all")]
@@ -59,9 +65,59 @@ pub(crate) struct Args {
     timeout: u64,
 }
 
+/// Where the payload's securityContext comes from. Deliberately not `Debug`:
+/// a securityContext is a credential.
+#[derive(clap::Args)]
+#[group(multiple = false)]
+struct SecurityContextArgs {
+    /// The securityContext of the payload. For a real one, avoid it: the
+    /// value of --security-context is visible to other users in the process
+    /// list (ps); prefer --security-context-file or --security-context-stdin.
+    #[arg(long, value_name = "X", default_value = TEST_SECURITY_CONTEXT)]
+    security_context: String,
+    /// Read the securityContext from the file PATH (one trailing newline is
+    /// ignored). Unlike --security-context, it does not show in the process
+    /// list.
+    #[arg(long, value_name = "PATH")]
+    security_context_file: Option<PathBuf>,
+    /// Read the securityContext from standard input (one trailing newline
+    /// is ignored). Unlike --security-context, it does not show in the
+    /// process list.
+    #[arg(long, conflicts_with = "secret_stdin")]
+    security_context_stdin: bool,
+}
+
+impl SecurityContextArgs {
+    fn get(&self) -> Result<SecurityContext, CliError> {
+        const WHAT: &str = "the securityContext";
+        let value = if let Some(path) = &self.security_context_file {
+            read_value(Some(path), WHAT)?
+        } else if self.security_context_stdin {
+            read_value(None, WHAT)?
+        } else {
+            self.security_context.clone()
+        };
+        Ok(SecurityContext::new(value))
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
     let event = args.event.as_deref().map(parse_event).transpose()?;
     let manifest = args.manifest.as_deref().map(Manifest::read).transpose()?;
+    let targets: Vec<(Event, String)> = match (&manifest, event) {
+        (None, Some(event)) => vec![(event, args.url.clone().unwrap_or_default())],
+        (Some(m), Some(event)) => vec![(event, m.url(event, args.base_url.as_deref())?)],
+        (Some(m), None) => m.all(args.base_url.as_deref())?,
+        (None, None) => return Err(CliError::Usage("give an EVENT, or --all with --manifest")),
+    };
+    let mut warnings = Vec::new();
+    for (_, url) in &targets {
+        if let Some(warning) = check_url(url)? {
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+    }
     let secret = match (args.secret.get()?, &manifest) {
         (Some(secret), _) => secret,
         (None, Some(m)) => Secret::from_manifest_str(&m.text)?,
@@ -72,13 +128,11 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
         }
     };
 
-    let targets: Vec<(Event, String)> = match (&manifest, event) {
-        (None, Some(event)) => vec![(event, args.url.clone().unwrap_or_default())],
-        (Some(m), Some(event)) => vec![(event, m.url(event, args.base_url.as_deref())?)],
-        (Some(m), None) => m.all(args.base_url.as_deref())?,
-        (None, None) => return Err(CliError::Usage("give an EVENT, or --all with --manifest")),
-    };
+    let security_context = args.security_context.get()?;
 
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
     let agent = agent(args.timeout);
     let signer = Signer::new(&secret);
     let mut failed = 0;
@@ -87,7 +141,7 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
             Some(path) => read_file(path)?,
             None => {
                 let payload = Payload::new(*event, OrgId::new(args.org_id.unwrap_or_default()))
-                    .with_security_context(SecurityContext::new(args.security_context.as_str()));
+                    .with_security_context(security_context.clone());
                 serde_json::to_vec(&payload).expect("a payload always serialises")
             }
         };
@@ -107,6 +161,28 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
             sent: targets.len(),
         }),
     }
+}
+
+/// Checks that `url` is an absolute http(s) URL without credentials, the
+/// part before any query or fragment by [`BaseUrl`]'s rules; the warning to
+/// give when it is plain http:// to another machine, naming only its scheme,
+/// host and port.
+fn check_url(url: &str) -> Result<Option<String>, CliError> {
+    let refused = |BaseUrlError { reason, .. }| CliError::Url {
+        url: without_credentials(url),
+        reason,
+    };
+    let before_query = url.find(['?', '#']).map_or(url, |i| &url[..i]);
+    let base = BaseUrl::parse(before_query).map_err(refused)?;
+    // The normal form's authority holds no `/`: the origin ends at the
+    // first one after the scheme.
+    let text = base.as_str();
+    let authority = text.find("://").map_or(0, |i| i + 3);
+    let origin_end = text[authority..]
+        .find('/')
+        .map_or(text.len(), |i| authority + i);
+    let origin = BaseUrl::parse(&text[..origin_end]).map_err(refused)?;
+    Ok(origin.insecure_warning())
 }
 
 /// An HTTP status and its reason phrase.

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 /// The HASH is HMAC-SHA256 of the body's exact bytes, keyed with the secret,
 /// printed as lowercase hex alone on its line.
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  callback sign --secret-env ZOHO_SECRET body.json")]
+#[command(after_help = "Examples:\n  \
+    callback sign --secret-env ZOHO_SECRET body.json\n  \
+    callback sign --secret-file secret.txt < body.json")]
 pub(crate) struct Args {
     #[command(flatten)]
     secret: SecretArgs,
@@ -20,8 +22,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
+    let body_from = args.secret.body_source(args.file.as_deref())?;
     let secret = args.secret.require()?;
-    let body = read_input(args.file.as_deref())?;
+    let body = read_input(body_from)?;
     println!("{}", Signer::new(&secret).sign(&body));
     Ok(())
 }

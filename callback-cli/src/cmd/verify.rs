@@ -26,8 +26,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<(), CliError> {
+    let body_from = args.secret.body_source(args.file.as_deref())?;
     let verifier = Verifier::new(args.secret.require()?);
-    let body = read_input(args.file.as_deref())?;
+    let body = read_input(body_from)?;
     verifier.verify(SignatureHeader::One(args.hash.as_bytes()), &body)?;
     println!("ok");
     Ok(())

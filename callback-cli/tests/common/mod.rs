@@ -25,6 +25,20 @@ pub fn callback(args: &[&str]) -> Command {
     cmd
 }
 
+/// A `callback` command run by `sh` with a file-size limit of 0 and SIGXFSZ
+/// ignored, so that its first write of a byte to any file fails with
+/// "File too large".
+#[cfg(unix)]
+pub fn callback_unable_to_write(args: &[&str]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "trap '' XFSZ && ulimit -f 0 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_callback"))
+        .args(args)
+        .env_remove("CALLBACK_BASE_URL")
+        .env_remove("RUST_BACKTRACE");
+    cmd
+}
+
 /// Runs `cmd` with `stdin` as its standard input.
 pub fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Ran {
     let mut child = cmd

@@ -45,6 +45,13 @@ pub enum Reply {
     Raw(String),
     /// Waits, then answers as [`Reply::Echo`].
     Sleep(Duration),
+    /// Zoho itself answers `status` with a text that quotes the form body
+    /// exactly as received (so the security context as the client encoded
+    /// it) and the `HASH` header.
+    EchoRequestText(u16),
+    /// As [`Reply::EchoRequestText`], the same text as the `message` of a
+    /// JSON error.
+    EchoRequestJson(u16),
 }
 
 /// One call as the fake received it.
@@ -229,11 +236,9 @@ async fn answer(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -
     match reply {
         Reply::Echo => wrapped(200, Value::String(echo(&received).to_string())),
         Reply::EchoValue => wrapped(200, echo(&received)),
-        Reply::Zoho(status, body) => HttpResponse::build(
-            actix_web::http::StatusCode::from_u16(status).expect("a valid status"),
-        )
-        .content_type("application/json")
-        .body(body),
+        Reply::Zoho(status, body) => status_with(status)
+            .content_type("application/json")
+            .body(body),
         Reply::Target(status, body) => wrapped(status, Value::String(body.to_string())),
         Reply::Raw(body) => HttpResponse::Ok()
             .content_type("application/json")
@@ -242,7 +247,27 @@ async fn answer(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -
             actix_web::rt::time::sleep(wait).await;
             wrapped(200, Value::String(echo(&received).to_string()))
         }
+        Reply::EchoRequestText(status) => status_with(status)
+            .content_type("text/plain")
+            .body(quoted_request(&body, &received)),
+        Reply::EchoRequestJson(status) => status_with(status).json(json!({
+            "errorCode": "INVALID_DATA",
+            "message": quoted_request(&body, &received),
+        })),
     }
+}
+
+fn status_with(status: u16) -> actix_web::HttpResponseBuilder {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("a valid status"))
+}
+
+/// `request <form body as received> HASH <the HASH header>`.
+fn quoted_request(body: &[u8], received: &Received) -> String {
+    format!(
+        "request {} HASH {}",
+        String::from_utf8_lossy(body),
+        received.hash.as_deref().unwrap_or_default()
+    )
 }
 
 /// The documented wrapper around a target's answer.
