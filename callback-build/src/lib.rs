@@ -20,8 +20,7 @@
 //! - scans `src/lib.rs` and `src/main.rs` (each that exists) and every module
 //!   they declare: `mod x;` in `x.rs` or `x/mod.rs`, `#[path = "…"]`, inline
 //!   `mod x { … }`. Items under `#[cfg(test)]` are skipped; other `#[cfg]`s
-//!   are not evaluated, which is what [`callback_core::manifest::check_drift`]
-//!   catches;
+//!   are not evaluated, which is what [`check_drift`] catches;
 //! - reads each attribute with the grammar the attribute macros use
 //!   ([`callback_spec::recognise_attribute`]) and the same default path
 //!   ([`callback_spec::default_path`]), so the two cannot disagree;
@@ -38,12 +37,13 @@
 //! not parse or a file that is not valid Rust fails the build with a
 //! `cargo::error=` line naming the file and line.
 //!
-//! Tie the manifest to what is really mounted with a test:
+//! Tie the manifest to what is really mounted with a test (with
+//! `callback-build` among the dev-dependencies too):
 //!
 //! ```ignore
 //! #[test]
 //! fn manifest_matches_the_mounted_handlers() {
-//!     callback_core::manifest::check_drift(
+//!     callback_build::check_drift(
 //!         &callbacks![installed, config::added],
 //!         include_str!(concat!(env!("OUT_DIR"), "/callback-handlers.json")),
 //!     )
@@ -58,12 +58,16 @@
 #![allow(clippy::needless_doctest_main)]
 
 mod config;
+mod drift;
 mod error;
 mod modules;
 mod output;
 mod scan;
 
 pub use config::{BASE_URL_ENV, BuildError, Config, Generated, LISTENER_FILE};
+pub use drift::{
+    Drift, DriftError, HANDLERS_FILE, HandlerRecord, check_drift, handlers_json, read_handlers,
+};
 pub use error::{Location, Problem, ScanError};
-pub use output::{ManifestError, ManifestUpdate, handlers_json, listener, write_if_changed};
+pub use output::{ManifestError, ManifestUpdate, listener, write_if_changed};
 pub use scan::{Scan, ScannedHandler, Scanner, scan_crate};

@@ -2,9 +2,7 @@
 //! the drift check, and the merged `plugin-manifest.json`.
 
 use crate::ScannedHandler;
-use callback_core::manifest::{
-    CallbackListener, ListenerError, MergeError, ScannedHandlers, merge_listener,
-};
+use callback_core::manifest::{CallbackListener, ListenerError, MergeError, merge_listener};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,16 +11,7 @@ pub fn listener(
     base_url: &str,
     handlers: &[ScannedHandler],
 ) -> Result<CallbackListener, ListenerError> {
-    CallbackListener::new(base_url, handlers.iter().map(ScannedHandler::registration))
-}
-
-/// The text of `callback-handlers.json` for the handlers found (the format
-/// [`callback_core::manifest::check_drift`] reads).
-pub fn handlers_json(handlers: &[ScannedHandler]) -> String {
-    ScannedHandlers {
-        handlers: handlers.iter().map(ScannedHandler::record).collect(),
-    }
-    .to_json_pretty()
+    CallbackListener::new(base_url, handlers.iter().map(|h| &h.info))
 }
 
 /// Writes `contents` to `path` unless the file already holds exactly that,

@@ -2,58 +2,22 @@
 
 use crate::error::{Location, Problem, ScanError};
 use crate::modules::{ModDir, Resolved, has_cfg, is_cfg_test, path_attribute};
-use callback_core::Event;
-use callback_core::manifest::{HandlerRecord, Registration};
-use callback_spec::recognise_attribute;
+use callback_core::{Event, HandlerInfo};
+use callback_spec::{earlier_of_same_event, recognise_attribute};
 use std::path::{Path, PathBuf};
 use syn::ext::IdentExt;
 use syn::{Item, ItemFn};
 
 /// A handler found in the sources: a free `fn` carrying one of the handler
-/// attributes.
+/// attributes, described as the attribute macro describes it, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScannedHandler {
-    /// The event its attribute names.
-    pub event: Event,
-    /// Its path: the attribute's `path`, or [`callback_core::default_path`].
-    pub path: String,
-    /// The function's name.
-    pub name: String,
-    /// Its module as `module_path!()` gives it: `my_ext::config`.
-    pub module: String,
+    /// Its event, path (the attribute's `path`, or
+    /// [`callback_core::default_path`]), name, and module as `module_path!()`
+    /// gives it (`my_ext::config`).
+    pub info: HandlerInfo,
     /// Where its attribute is.
     pub location: Location,
-}
-
-impl ScannedHandler {
-    /// `module::name`.
-    pub fn qualified_name(&self) -> String {
-        format!("{}::{}", self.module, self.name)
-    }
-
-    /// Its registration, for [`callback_core::manifest::CallbackListener`].
-    pub fn registration(&self) -> Registration {
-        Registration {
-            event: self.event,
-            path: self.path.clone(),
-            handler: self.qualified_name(),
-        }
-    }
-
-    /// Its entry in `callback-handlers.json`.
-    pub fn record(&self) -> HandlerRecord {
-        HandlerRecord {
-            event: self.event,
-            path: self.path.clone(),
-            name: self.name.clone(),
-            module: self.module.clone(),
-            source: Some(format!(
-                "{}:{}",
-                self.location.file.display(),
-                self.location.line
-            )),
-        }
-    }
 }
 
 /// What a scan found.
@@ -80,7 +44,7 @@ pub struct Scan {
 ///
 /// let scan = Scanner::new("my-extension").crate_name("my_extension").scan()?;
 /// for handler in &scan.handlers {
-///     println!("{} {} {}", handler.event, handler.path, handler.qualified_name());
+///     println!("{}", handler.info);
 /// }
 /// # Ok::<(), callback_build::ScanError>(())
 /// ```
@@ -291,10 +255,12 @@ impl Walker<'_> {
         }
         match attr.args {
             Ok(args) => self.scan.handlers.push(ScannedHandler {
-                event: attr.event,
-                path: args.resolved_path(attr.event),
-                name,
-                module: cx.module.to_owned(),
+                info: HandlerInfo {
+                    event: attr.event,
+                    path: args.resolved_path(attr.event).into(),
+                    name: name.into(),
+                    module: cx.module.to_owned().into(),
+                },
                 location: Location::of(cx.file, attr.span),
             }),
             Err(errors) => {
@@ -311,17 +277,18 @@ impl Walker<'_> {
 
     /// Reports each handler whose event an earlier one already handles.
     fn check_duplicates(&mut self) {
-        let mut first: [Option<&ScannedHandler>; Event::COUNT] = Default::default();
-        for h in &self.scan.handlers {
-            match first[h.event.index()] {
-                Some(earlier) => self.problems.push(Problem::DuplicateEvent {
-                    event: h.event,
-                    first: earlier.qualified_name(),
+        let handlers = &self.scan.handlers;
+        let events: Vec<Event> = handlers.iter().map(|h| h.info.event).collect();
+        for (i, h) in handlers.iter().enumerate() {
+            if let Some(first) = earlier_of_same_event(&events, i) {
+                let earlier = &handlers[first];
+                self.problems.push(Problem::DuplicateEvent {
+                    event: h.info.event,
+                    first: earlier.info.qualified_name(),
                     first_location: earlier.location.clone(),
-                    second: h.qualified_name(),
+                    second: h.info.qualified_name(),
                     location: h.location.clone(),
-                }),
-                None => first[h.event.index()] = Some(h),
+                });
             }
         }
     }

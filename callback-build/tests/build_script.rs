@@ -126,7 +126,7 @@ fn a_base_url_with_credentials_fails_the_build_without_showing_them() {
     assert_eq!(
         run.cargo.last().unwrap(),
         "cargo::error=the base URL \"https://x.example\" is not usable: it must not carry \
-         credentials (user:password@); they would be printed and written into the manifest; \
+         credentials (user:password@): URLs are printed and logged; give credentials another way; \
          give one such as \"https://ext.example.com\""
     );
     assert!(!run.all.contains("hunter2"), "{}", run.all);

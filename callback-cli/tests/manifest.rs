@@ -248,7 +248,7 @@ fn a_base_url_with_credentials_is_refused_without_showing_them() {
         &ran,
         2,
         "the base URL \"https://x.example\" is not usable: it must not carry credentials \
-         (user:password@); they would be printed and written into the manifest; give one such \
+         (user:password@): URLs are printed and logged; give credentials another way; give one such \
          as \"https://ext.example.com\"",
     );
 }

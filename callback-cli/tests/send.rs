@@ -476,8 +476,8 @@ fn a_url_with_credentials_is_refused_without_showing_them_and_nothing_is_sent() 
             &ran,
             2,
             &format!(
-                "the URL {:?} is not usable: it must not carry credentials (user:password@); \
-                 they would be printed and written into the manifest",
+                "the URL {:?} is not usable: it must not carry credentials (user:password@): \
+                 URLs are printed and logged; give credentials another way",
                 url.replace("u:hunter2@", "").replace("hunter2@", "")
             ),
         );
@@ -493,7 +493,7 @@ fn a_url_with_credentials_is_refused_without_showing_them_and_nothing_is_sent() 
         2,
         &format!(
             "the base URL \"http://{}\" is not usable: it must not carry credentials \
-             (user:password@); they would be printed and written into the manifest; give one \
+             (user:password@): URLs are printed and logged; give credentials another way; give one \
              such as \"https://ext.example.com\"",
             server.addr
         ),

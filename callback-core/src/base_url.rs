@@ -17,8 +17,8 @@ use url::{Host, Url};
 /// spelling of the same base.
 ///
 /// A URL that carries credentials (`https://user:pass@host`) is refused, and
-/// the error shows it without them: a base URL is printed at start-up and
-/// written into manifests.
+/// the error shows it without them: a base URL is printed at start-up,
+/// logged, and written into manifests.
 ///
 /// ```
 /// use callback_core::BaseUrl;
@@ -53,6 +53,14 @@ impl BaseUrl {
             loopback: is_loopback(&parsed),
             https: parsed.scheme() == "https",
         })
+    }
+
+    /// The origin (`scheme://host[:port]`) of any absolute URL that
+    /// [`check_absolute`] accepts, as a base URL: what to ask
+    /// [`BaseUrl::insecure_warning`] about before sending to `url`.
+    pub fn origin_of(url: &str) -> Result<Self, BaseUrlError> {
+        let parsed = parse_absolute(url)?;
+        BaseUrl::parse(&parsed.origin().ascii_serialization())
     }
 
     /// The URL in its normal form, without a trailing `/`.
@@ -140,8 +148,13 @@ impl BaseUrlError {
 
 /// Checks that `url` is an absolute `http` or `https` URL with a host,
 /// without credentials, whitespace, or characters a URL must not hold
-/// unencoded (such as `"` or `{`), and parses it. A query and a fragment
-/// are allowed here; [`BaseUrl`] refuses them.
+/// unencoded (such as `"` or `{`). A path, a query and a fragment are
+/// allowed; [`BaseUrl`] refuses the last two.
+pub fn check_absolute(url: &str) -> Result<(), BaseUrlError> {
+    parse_absolute(url).map(drop)
+}
+
+/// [`check_absolute`], keeping the parsed URL.
 pub(crate) fn parse_absolute(url: &str) -> Result<Url, BaseUrlError> {
     let fail = |reason| BaseUrlError::new(url, reason);
     if !(starts_with_ignore_case(url, "https://") || starts_with_ignore_case(url, "http://")) {
@@ -178,8 +191,8 @@ pub(crate) fn parse_absolute(url: &str) -> Result<Url, BaseUrlError> {
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(fail(
-            "it must not carry credentials (user:password@); they would be printed and written \
-             into the manifest",
+            "it must not carry credentials (user:password@): URLs are printed and logged; give \
+             credentials another way",
         ));
     }
     Ok(parsed)
@@ -326,6 +339,19 @@ mod tests {
                 .unwrap()
                 .insecure_warning(),
             None
+        );
+    }
+
+    #[test]
+    fn the_origin_of_a_url_with_path_and_query() {
+        let origin = BaseUrl::origin_of("http://desk.example.com:8080/a/b?c=d#e").unwrap();
+        assert_eq!(origin.as_str(), "http://desk.example.com:8080");
+        assert!(origin.insecure_warning().is_some());
+        assert!(BaseUrl::origin_of("http://u:p@desk.example.com/").is_err());
+        assert_eq!(check_absolute("https://x.example/?q=1#f"), Ok(()));
+        assert_eq!(
+            check_absolute("x.example").unwrap_err().reason,
+            "it must start with https:// or http://"
         );
     }
 

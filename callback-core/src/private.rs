@@ -33,10 +33,14 @@ pub fn handler_result(result: Result<(), HandlerError>) -> Result<(), Rejection>
 /// `callbacks![]` panics with it in a `const`, so the compile error points
 /// at the `callbacks![]` call.
 pub const fn duplicate_event(events: &[Event], names: &[&str]) -> DuplicateMessage {
-    match callback_spec::first_duplicate(events) {
-        Some((i, j)) => DuplicateMessage::new(events[i], names[i], names[j]),
-        None => DuplicateMessage::EMPTY,
+    let mut i = 0;
+    while i < events.len() {
+        if let Some(first) = callback_spec::earlier_of_same_event(events, i) {
+            return DuplicateMessage::new(events[i], names[first], names[i]);
+        }
+        i += 1;
     }
+    DuplicateMessage::EMPTY
 }
 
 /// A message built in a `const`, such as "callbacks![] lists two handlers

@@ -442,8 +442,8 @@ mod tests {
 
     #[test]
     fn credentials_in_a_url_are_refused_and_never_shown() {
-        let reason = "it must not carry credentials (user:password@); they would be printed \
-                      and written into the manifest";
+        let reason = "it must not carry credentials (user:password@): URLs are printed and \
+                      logged; give credentials another way";
         for (url, shown) in [
             (
                 "http://user:hunter2@127.0.0.1:9000",

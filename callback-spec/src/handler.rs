@@ -65,20 +65,25 @@ impl fmt::Display for HandlerInfo {
     }
 }
 
-/// The positions of the first two of `events` that are the same event, if
-/// any: the one rule that an extension handles each event once, usable in a
-/// `const` (as `callbacks![]` does) and at run time.
-pub const fn first_duplicate(events: &[Event]) -> Option<(usize, usize)> {
-    let mut i = 0;
-    while i < events.len() {
-        let mut j = i + 1;
-        while j < events.len() {
-            if events[i].index() == events[j].index() {
-                return Some((i, j));
-            }
-            j += 1;
+/// The index of the first of `events` before `i` that is the same event
+/// as `events[i]`, if any: the one rule that an extension handles each
+/// event once. A `const fn`, so that `callbacks![]` applies it at compile
+/// time; [`check_unique`] and the build-time scanner apply it at run time.
+///
+/// ```
+/// use callback_spec::{Event, earlier_of_same_event};
+///
+/// let events = [Event::Install, Event::Update, Event::Install];
+/// assert_eq!(earlier_of_same_event(&events, 2), Some(0));
+/// assert_eq!(earlier_of_same_event(&events, 1), None);
+/// ```
+pub const fn earlier_of_same_event(events: &[Event], i: usize) -> Option<usize> {
+    let mut j = 0;
+    while j < i {
+        if events[j].index() == events[i].index() {
+            return Some(j);
         }
-        i += 1;
+        j += 1;
     }
     None
 }
@@ -101,12 +106,12 @@ pub fn check_unique<'a>(
 ) -> Result<(), DuplicateEvent> {
     let handlers: Vec<&HandlerInfo> = handlers.into_iter().collect();
     let events: Vec<Event> = handlers.iter().map(|h| h.event).collect();
-    match first_duplicate(&events) {
+    match (0..events.len()).find_map(|i| Some((earlier_of_same_event(&events, i)?, i))) {
         None => Ok(()),
-        Some((i, j)) => Err(DuplicateEvent {
-            event: events[i],
-            first: handlers[i].qualified_name(),
-            second: handlers[j].qualified_name(),
+        Some((first, second)) => Err(DuplicateEvent {
+            event: events[second],
+            first: handlers[first].qualified_name(),
+            second: handlers[second].qualified_name(),
         }),
     }
 }
@@ -116,15 +121,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_first_shared_event_is_found_wherever_it_is() {
+    fn a_shared_event_is_found_wherever_the_first_one_is() {
         use Event::*;
-        assert_eq!(first_duplicate(&[]), None);
-        assert_eq!(first_duplicate(&Event::ALL), None);
-        assert_eq!(first_duplicate(&[Install, Update, Install]), Some((0, 2)));
-        assert_eq!(
-            first_duplicate(&[Install, Update, Uninstall, Update]),
-            Some((1, 3))
-        );
+        let all = Event::ALL;
+        assert!((0..all.len()).all(|i| earlier_of_same_event(&all, i).is_none()));
+        let events = [Install, Update, Uninstall, Update, Install, Update];
+        let found: Vec<_> = (0..events.len())
+            .map(|i| earlier_of_same_event(&events, i))
+            .collect();
+        assert_eq!(found, [None, None, None, Some(1), Some(0), Some(1)]);
     }
 
     #[test]

@@ -44,7 +44,7 @@ mod attr;
 pub const RUNTIME_PACKAGES: &[&str] = &["callback-actix", "callback-core"];
 
 pub use event::{Event, UnknownEvent};
-pub use handler::{DuplicateEvent, HandlerInfo, check_unique, first_duplicate};
+pub use handler::{DuplicateEvent, HandlerInfo, check_unique, earlier_of_same_event};
 pub use path::{DEFAULT_PATH_PREFIX, PathError, default_path, validate_path};
 
 #[cfg(feature = "syn")]
