@@ -8,8 +8,8 @@
 //! waits, so no executor overhead is measured. No `tracing` subscriber is
 //! installed, as in a server that logs nothing.
 //!
-//! Run with `cargo bench -p callback-core --bench dispatch`. Target (issue
-//! 8): framework / hand-written ≤ 1.15.
+//! Run with `cargo bench -p callback-core --bench dispatch`. Target
+//! (BENCHMARKS.md): framework / hand-written ≤ 1.15.
 
 // `criterion_group!` defines an undocumented `pub fn`.
 #![allow(missing_docs)]

@@ -2,8 +2,8 @@
 //! pre-keyed `hmac` + `sha2` baseline, in one group per body size (100 B,
 //! 1 KiB, 64 KiB, 1 MiB), so criterion reports both under the same load.
 //!
-//! Run with `cargo bench -p callback-core --bench verify`. Target (issue 8):
-//! framework throughput ≥ 0.97 × the baseline at 64 KiB.
+//! Run with `cargo bench -p callback-core --bench verify`. Target
+//! (BENCHMARKS.md): framework throughput ≥ 0.97 × the baseline at 64 KiB.
 
 // `criterion_group!` defines an undocumented `pub fn`.
 #![allow(missing_docs)]

@@ -111,9 +111,15 @@ mod tests {
     #[tokio::test]
     async fn too_large_is_413_from_the_header_or_while_reading() {
         let never: Vec<Chunk> = vec![Err("not read".into())];
-        assert_eq!(read(never, Some(9)).await, Err(RejectionKind::PayloadTooLarge));
+        assert_eq!(
+            read(never, Some(9)).await,
+            Err(RejectionKind::PayloadTooLarge)
+        );
         let chunked = vec![Ok(&b"abcde"[..]), Ok(b"fghi")];
-        assert_eq!(read(chunked, None).await, Err(RejectionKind::PayloadTooLarge));
+        assert_eq!(
+            read(chunked, None).await,
+            Err(RejectionKind::PayloadTooLarge)
+        );
     }
 
     #[tokio::test]
@@ -135,6 +141,9 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), RejectionKind::BodyUnreadable);
-        assert_eq!(err.message(), "the request body did not arrive within 3000 ms");
+        assert_eq!(
+            err.message(),
+            "the request body did not arrive within 3000 ms"
+        );
     }
 }

@@ -85,9 +85,9 @@ mod trace;
 pub mod __private;
 
 pub use base_url::{BaseUrl, BaseUrlError};
-pub use callback::Callback;
 pub use body::read_body;
 pub use builder::{BuildError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, Limits, RouterBuilder};
+pub use callback::Callback;
 pub use callback_spec::{
     DEFAULT_PATH_PREFIX, Event, HandlerInfo, PathError, UnknownEvent, default_path, validate_path,
 };

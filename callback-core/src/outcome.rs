@@ -213,7 +213,8 @@ impl Outcome {
     /// The response headers every adapter sends with this outcome:
     /// `Content-Type: application/json`, and `Allow: POST` on a `405`.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
-        let allow = matches!(self, Outcome::Rejected(r) if r.kind() == RejectionKind::MethodNotAllowed);
+        let allow =
+            matches!(self, Outcome::Rejected(r) if r.kind() == RejectionKind::MethodNotAllowed);
         [("content-type", "application/json")]
             .into_iter()
             .chain(allow.then_some(("allow", crate::ALLOWED_METHOD)))

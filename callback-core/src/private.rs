@@ -19,10 +19,10 @@ use crate::outcome::RejectionKind;
 /// `HandlerFailed` rejection with the error as its logged detail.
 pub fn handler_result(result: Result<(), HandlerError>) -> Result<(), Rejection> {
     result.map_err(|err| {
-            Rejection::new(
-                RejectionKind::HandlerFailed,
-                "the handler failed; see the server log",
-            )
+        Rejection::new(
+            RejectionKind::HandlerFailed,
+            "the handler failed; see the server log",
+        )
         .with_detail(err.to_string())
     })
 }

@@ -60,7 +60,11 @@ where
 pub(crate) fn is_json(content_type: Option<&[u8]>) -> bool {
     content_type
         .and_then(|raw| raw.split(|&b| b == b';').next())
-        .is_some_and(|essence| essence.trim_ascii().eq_ignore_ascii_case(b"application/json"))
+        .is_some_and(|essence| {
+            essence
+                .trim_ascii()
+                .eq_ignore_ascii_case(b"application/json")
+        })
 }
 
 #[cfg(test)]

@@ -27,14 +27,12 @@ pub(crate) async fn run(
         .instrument(span.clone());
     let result = match deadline {
         None => guarded.await,
-        Some(deadline) => tokio::time::timeout(deadline, guarded)
-            .await
-            .map_err(|_| {
-                Rejection::new(
-                    RejectionKind::DeadlineExceeded,
-                    "the handler did not finish in time",
-                )
-            })?,
+        Some(deadline) => tokio::time::timeout(deadline, guarded).await.map_err(|_| {
+            Rejection::new(
+                RejectionKind::DeadlineExceeded,
+                "the handler did not finish in time",
+            )
+        })?,
     };
     result.unwrap_or_else(|panic| Err(panicked(&*panic)))
 }

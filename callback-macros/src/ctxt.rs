@@ -36,11 +36,7 @@ impl Ctxt {
 
     /// Every error collected, in the order they were added, combined into one.
     pub(crate) fn check(self) -> Result<(), syn::Error> {
-        let errors = self
-            .errors
-            .borrow_mut()
-            .take()
-            .expect("checked once");
+        let errors = self.errors.borrow_mut().take().expect("checked once");
         match errors.into_iter().reduce(|mut all, e| {
             all.combine(e);
             all

@@ -84,7 +84,6 @@ pub(crate) fn check(cx: &Ctxt, handler: &HandlerFn) {
             "a callback handler cannot be variadic; remove the `...`",
         );
     }
-
 }
 
 /// The first `impl Trait` anywhere in `ty`: the generated code names each

@@ -103,7 +103,11 @@ mod tests {
 
     /// Whether no two of `items` are equal, wherever they stand.
     fn distinct(items: &[String]) -> bool {
-        items.iter().collect::<std::collections::BTreeSet<_>>().len() == items.len()
+        items
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            == items.len()
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::pin::Pin;
 
-/// The sample payload of the issue (and of Zoho's documentation), 98 bytes.
+/// The sample payload of Zoho's documentation, 98 bytes.
 pub const SAMPLE: &[u8] = br#"{"event":"onZohoAuthorise","orgId":387238,"securityContext":"2398deio3qwnx3c9xwi3nc3njkh9jfico"}"#;
 
 /// The secret both sides are keyed with.
@@ -36,8 +36,8 @@ async fn noop(org: OrgId) {
 }
 
 /// The same with the whole [`Callback`] as its argument, as most handlers
-/// take it: the framework then builds the owned payload, copying the
-/// security context out of the body.
+/// take it: its extractor clones the router's callback (the security
+/// context is shared, not copied).
 #[on_zoho_authorise]
 async fn whole(callback: Callback) {
     black_box(callback);
@@ -45,7 +45,7 @@ async fn whole(callback: Callback) {
 
 /// The path `noop` (and `whole`) is mounted at (the default for the event).
 pub fn noop_path() -> &'static str {
-    <noop as StaticHandler>::INFO.path
+    &<noop as StaticHandler>::INFO.path
 }
 
 /// The `HASH` header value for `body` under [`SECRET`].
@@ -86,7 +86,8 @@ pub fn request<'a>(hash: &'a str, body: &'a [u8]) -> CallbackRequest<'a> {
 }
 
 /// Dispatches `request` to completion without a runtime: the no-op handler
-/// never waits, so the future is ready on its first poll.
+/// never waits, so the future is ready on its first poll (the routers here
+/// have no deadline, whose timer would need Tokio).
 pub fn dispatch(router: &Router, request: CallbackRequest<'_>) -> Outcome {
     futures_util::FutureExt::now_or_never(router.dispatch(request))
         .expect("the no-op handler completes on the first poll")
@@ -150,9 +151,9 @@ impl HandWritten {
 
 /// The baseline as an async server calls a handler: the same work, then a
 /// no-op `async fn` behind `Pin<Box<dyn Future>>`, all of it one future
-/// polled once. Not the issue's baseline (that is [`HandWritten::handle`]):
-/// it measures what any design with boxed async handlers pays before doing
-/// anything of its own.
+/// polled once. Not the baseline the framework is held to (that is
+/// [`HandWritten::handle`]): it measures what any design with boxed async
+/// handlers pays before doing anything of its own.
 pub fn handle_async_boxed(
     baseline: &HandWritten,
     hash: &[u8],

@@ -2,15 +2,14 @@
 //! --manifest` does): the realistic fixture, the `-ize` spellings, every
 //! error with its exact message, and moving the URLs to a local server.
 
-use callback_core::manifest::{
-    CallbackListener, ListenerError, ReadListenerError, Registration, merge_listener,
-};
+use crate::common::handler_info;
+use callback_core::manifest::{CallbackListener, ListenerError, ReadListenerError, merge_listener};
 use callback_core::{Event, UnknownEvent};
 
 /// A realistic manifest with a `callbackListener` (one `-ize` spelling).
-const WITH: &str = include_str!("fixtures/plugin-manifest-with-listener.json");
+const WITH: &str = include_str!("../fixtures/plugin-manifest-with-listener.json");
 /// The same manifest without one.
-const WITHOUT: &str = include_str!("fixtures/plugin-manifest.json");
+const WITHOUT: &str = include_str!("../fixtures/plugin-manifest.json");
 
 fn read(text: &str) -> Result<CallbackListener, ReadListenerError> {
     CallbackListener::from_manifest_str(text)
@@ -47,17 +46,9 @@ fn the_fixture_is_read_in_event_order_with_the_ize_spelling_as_its_event() {
 fn what_merge_writes_reads_back_the_same() {
     let written = CallbackListener::new(
         "https://ext.example.com/base",
-        [
-            Registration {
-                event: Event::Uninstall,
-                path: "/callbacks/bye".into(),
-                handler: "bye".into(),
-            },
-            Registration {
-                event: Event::Install,
-                path: "/callbacks/hi".into(),
-                handler: "hi".into(),
-            },
+        &[
+            handler_info(Event::Uninstall, "/callbacks/bye", "ext::bye"),
+            handler_info(Event::Install, "/callbacks/hi", "ext::hi"),
         ],
     )
     .unwrap();
@@ -245,7 +236,7 @@ fn with_base_url_refuses_a_bad_base_as_new_does() {
     for base in ["127.0.0.1:8080", "http://", "http://x.example/?q=1"] {
         assert_eq!(
             got.with_base_url(base).unwrap_err(),
-            CallbackListener::new(base, []).unwrap_err(),
+            CallbackListener::new(base, &[]).unwrap_err(),
             "{base}"
         );
         assert!(matches!(

@@ -2,7 +2,7 @@
 //! the body, verify it, then parse the `Verified` bytes. Checks the value
 //! read, or the error's kind, message and position.
 
-mod common;
+use crate::common;
 
 use callback_core::payload::{PayloadError, PayloadErrorKind};
 use callback_core::{Event, Payload};

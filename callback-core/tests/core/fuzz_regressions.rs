@@ -3,19 +3,20 @@
 //! Each test names its finding in FUZZING.md. A test that is `#[ignore]`d
 //! states what the documentation promises and fails until the code keeps
 //! that promise (or the promise is changed); run it with
-//! `cargo test -p callback-core --test fuzz_regressions -- --ignored`.
+//! `cargo test -p callback-core --test core fuzz_regressions -- --ignored`.
 
-use callback_core::Event;
-use callback_core::manifest::{CallbackListener, Registration, merge_listener};
+use callback_core::manifest::{CallbackListener, merge_listener};
+use callback_core::{Event, HandlerInfo};
 
 fn listener() -> CallbackListener {
     CallbackListener::new(
         "https://ext.example.com",
-        [Registration {
-            event: Event::Install,
-            path: "/callbacks/onInstall".to_owned(),
-            handler: "ext::installed".to_owned(),
-        }],
+        &[HandlerInfo::new(
+            Event::Install,
+            "/callbacks/onInstall",
+            "installed",
+            "ext",
+        )],
     )
     .expect("a valid listener")
 }

@@ -1,16 +1,14 @@
 //! Setup shared by the integration tests: the known secret and security
 //! context, sign-then-verify helpers, hand-written handlers that count their
 //! calls, and the table of every rejection the router can produce.
-//!
-//! Each test binary uses a different part of this module.
-#![allow(dead_code)]
 
+use callback_core::__private::handler_result;
 use callback_core::payload::PayloadError;
 use callback_core::testing::{TestCallback, TestRequest};
 use callback_core::{
     CallContext, Callback, CallbackRequest, Event, FromCallback, Handler, HandlerError,
-    HandlerFuture, HandlerInfo, HandlerList, MissingState, Outcome, Payload, Rejection,
-    RejectionKind, Router, Secret, SignatureHeader, Signer, State, StateMap, Verifier,
+    HandlerFuture, HandlerInfo, HandlerList, MissingState, Outcome, Payload, RejectionKind, Router,
+    Secret, SignatureHeader, Signer, State, StateMap, Verifier,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -76,7 +74,8 @@ pub(crate) fn assert_holds_none(text: &str, needles: &[&str]) {
 pub(crate) struct Hits {
     /// Every callback a `Succeed` handler completed, in order.
     handled: Arc<Mutex<Vec<Callback>>>,
-    /// How many handler futures started running, whatever they then did.
+    /// How many handler bodies started (their arguments all extracted),
+    /// whatever they then did.
     entered: Arc<AtomicUsize>,
 }
 
@@ -108,9 +107,9 @@ pub(crate) enum Behaviour {
     Succeed,
     /// Returns an error.
     Fail,
-    /// Panics inside its future.
+    /// Panics inside its future, after its arguments are extracted.
     Panic,
-    /// Panics while its arguments are extracted, before any future exists.
+    /// Panics in `Handler::call` itself, before any future exists.
     PanicInCall,
     /// Never finishes.
     Hang,
@@ -123,6 +122,12 @@ pub(crate) enum Behaviour {
 
 /// The message of the error a `Fail` handler returns.
 pub(crate) const FAILURE: &str = "the ticket database is unavailable";
+
+/// The message a `PanicInCall` handler panics with.
+pub(crate) const CALL_PANIC: &str = "call blew up";
+
+/// The message a `Panic` handler panics with.
+pub(crate) const FUTURE_PANIC: &str = "handler blew up";
 
 /// A handler implemented by hand (no attribute macro), with a fixed
 /// behaviour. Every handler needs `State<Hits>`.
@@ -138,13 +143,27 @@ impl TestHandler {
     }
 }
 
+/// The module the handlers of this module are declared in, as their
+/// [`HandlerInfo`] names it.
+pub(crate) const MODULE: &str = module_path!();
+
 /// The description of a handler declared in this module.
 pub(crate) const fn info(event: Event, path: &'static str, name: &'static str) -> HandlerInfo {
+    HandlerInfo::new(event, path, name, MODULE)
+}
+
+/// A handler description with owned strings, from a qualified name such as
+/// `my_ext::config::added` (module `my_ext::config`, name `added`), as the
+/// manifest tests list handlers.
+pub(crate) fn handler_info(event: Event, path: &str, qualified_name: &str) -> HandlerInfo {
+    let (module, name) = qualified_name
+        .rsplit_once("::")
+        .expect("a qualified name, module::name");
     HandlerInfo {
         event,
-        path,
-        name,
-        module: module_path!(),
+        path: path.to_owned().into(),
+        name: name.to_owned().into(),
+        module: module.to_owned().into(),
     }
 }
 
@@ -161,87 +180,79 @@ impl Handler for TestHandler {
         }
     }
 
-    fn call(&self, cx: &CallContext<'_>) -> Result<HandlerFuture, Rejection> {
-        let State(hits) = State::<Hits>::from_callback(cx)?;
-        let callback = Callback::from_callback(cx)?;
-        match self.behaviour {
-            Behaviour::LacksStateAtCall => {
-                State::<Unprovided>::from_callback(cx)?;
-            }
-            Behaviour::PanicInCall => panic!("extractor blew up"),
-            _ => {}
-        }
+    fn call<'a>(&'a self, cx: &'a CallContext<'a>) -> HandlerFuture<'a> {
         let behaviour = self.behaviour;
-        Ok(Box::pin(async move {
+        if behaviour == Behaviour::PanicInCall {
+            panic!("{CALL_PANIC}");
+        }
+        Box::pin(async move {
+            let State(hits) = State::<Hits>::from_callback(cx).await?;
+            let callback = Callback::from_callback(cx).await?;
+            if behaviour == Behaviour::LacksStateAtCall {
+                State::<Unprovided>::from_callback(cx).await?;
+            }
             hits.entered.fetch_add(1, Ordering::SeqCst);
             match behaviour {
-                Behaviour::Fail => Err(HandlerError::msg(FAILURE)),
-                Behaviour::Panic => panic!("handler blew up"),
+                // What the attribute macros make of a handler's error.
+                Behaviour::Fail => handler_result(Err::<(), _>(HandlerError::msg(FAILURE))),
+                Behaviour::Panic => panic!("{FUTURE_PANIC}"),
                 Behaviour::Hang => std::future::pending().await,
                 _ => {
                     hits.handled.lock().expect("not poisoned").push(callback);
                     Ok(())
                 }
             }
-        }))
+        })
     }
 }
 
 /// The path two events share in [`table_router`].
 pub(crate) const SHARED_PATH: &str = "/zoho/config";
 
+static INSTALL_INFO: HandlerInfo = info(Event::Install, "/callbacks/onInstall", "installed");
+static CONFIG_ADD_INFO: HandlerInfo = info(Event::ConfigParamAdd, SHARED_PATH, "config_added");
+static CONFIG_DELETE_INFO: HandlerInfo =
+    info(Event::ConfigParamDelete, SHARED_PATH, "config_deleted");
+static UPDATE_FAILS_INFO: HandlerInfo = info(Event::Update, "/callbacks/onUpdate", "update_fails");
+static REVOKE_PANICS_INFO: HandlerInfo =
+    info(Event::TpaRevoke, "/callbacks/onTPARevoke", "revoke_panics");
+static TPA_PANICS_IN_CALL_INFO: HandlerInfo = info(
+    Event::TpaAuthorise,
+    "/callbacks/onTPAAuthorise",
+    "tpa_panics",
+);
+static UNINSTALL_HANGS_INFO: HandlerInfo = info(
+    Event::Uninstall,
+    "/callbacks/onUninstall",
+    "uninstall_hangs",
+);
+static AUTHORISE_LACKS_STATE_INFO: HandlerInfo = info(
+    Event::ZohoAuthorise,
+    "/callbacks/onZohoAuthorise",
+    "authorise_lacks_state",
+);
+
 /// Succeeds for onInstall at its default path.
-pub(crate) static INSTALL: TestHandler = TestHandler::new(
-    &info(Event::Install, "/callbacks/onInstall", "installed"),
-    Behaviour::Succeed,
-);
+pub(crate) static INSTALL: TestHandler = TestHandler::new(&INSTALL_INFO, Behaviour::Succeed);
 /// Succeeds for onConfigParamAdd at the shared path.
-pub(crate) static CONFIG_ADD: TestHandler = TestHandler::new(
-    &info(Event::ConfigParamAdd, SHARED_PATH, "config_added"),
-    Behaviour::Succeed,
-);
+pub(crate) static CONFIG_ADD: TestHandler = TestHandler::new(&CONFIG_ADD_INFO, Behaviour::Succeed);
 /// Succeeds for onConfigParamDelete at the shared path.
-pub(crate) static CONFIG_DELETE: TestHandler = TestHandler::new(
-    &info(Event::ConfigParamDelete, SHARED_PATH, "config_deleted"),
-    Behaviour::Succeed,
-);
+pub(crate) static CONFIG_DELETE: TestHandler =
+    TestHandler::new(&CONFIG_DELETE_INFO, Behaviour::Succeed);
 /// Fails for onUpdate.
-pub(crate) static UPDATE_FAILS: TestHandler = TestHandler::new(
-    &info(Event::Update, "/callbacks/onUpdate", "update_fails"),
-    Behaviour::Fail,
-);
+pub(crate) static UPDATE_FAILS: TestHandler = TestHandler::new(&UPDATE_FAILS_INFO, Behaviour::Fail);
 /// Panics in its future for onTPARevoke.
-pub(crate) static REVOKE_PANICS: TestHandler = TestHandler::new(
-    &info(Event::TpaRevoke, "/callbacks/onTPARevoke", "revoke_panics"),
-    Behaviour::Panic,
-);
-/// Panics while extracting for onTPAAuthorise.
-pub(crate) static TPA_PANICS_IN_CALL: TestHandler = TestHandler::new(
-    &info(
-        Event::TpaAuthorise,
-        "/callbacks/onTPAAuthorise",
-        "tpa_panics",
-    ),
-    Behaviour::PanicInCall,
-);
+pub(crate) static REVOKE_PANICS: TestHandler =
+    TestHandler::new(&REVOKE_PANICS_INFO, Behaviour::Panic);
+/// Panics in `call` for onTPAAuthorise.
+pub(crate) static TPA_PANICS_IN_CALL: TestHandler =
+    TestHandler::new(&TPA_PANICS_IN_CALL_INFO, Behaviour::PanicInCall);
 /// Never finishes, for onUninstall.
-pub(crate) static UNINSTALL_HANGS: TestHandler = TestHandler::new(
-    &info(
-        Event::Uninstall,
-        "/callbacks/onUninstall",
-        "uninstall_hangs",
-    ),
-    Behaviour::Hang,
-);
+pub(crate) static UNINSTALL_HANGS: TestHandler =
+    TestHandler::new(&UNINSTALL_HANGS_INFO, Behaviour::Hang);
 /// Asks for unprovided state at call time, for onZohoAuthorise.
-pub(crate) static AUTHORISE_LACKS_STATE: TestHandler = TestHandler::new(
-    &info(
-        Event::ZohoAuthorise,
-        "/callbacks/onZohoAuthorise",
-        "authorise_lacks_state",
-    ),
-    Behaviour::LacksStateAtCall,
-);
+pub(crate) static AUTHORISE_LACKS_STATE: TestHandler =
+    TestHandler::new(&AUTHORISE_LACKS_STATE_INFO, Behaviour::LacksStateAtCall);
 
 /// One handler for each of the eight events, each behaving differently.
 pub(crate) fn table_handlers() -> HandlerList {
@@ -257,14 +268,20 @@ pub(crate) fn table_handlers() -> HandlerList {
     ])
 }
 
-/// A router over [`table_handlers`] for `SECRET`, with a deadline, and the
-/// [`Hits`] its handlers record into.
+/// The handler deadline of [`table_router`]. Short, so that the hanging
+/// onUninstall handler is cut off quickly; no other table handler ever
+/// waits, and the deadline is checked only once the handler's future is
+/// pending, so none of them can miss it however slow the machine.
+pub(crate) const TABLE_TIMEOUT: Duration = Duration::from_millis(20);
+
+/// A router over [`table_handlers`] for `SECRET`, with a deadline of
+/// [`TABLE_TIMEOUT`], and the [`Hits`] its handlers record into.
 pub(crate) fn table_router() -> (Router, Hits) {
     let hits = Hits::default();
     let router = Router::builder(table_handlers())
         .secret(secret(SECRET))
         .state(hits.clone())
-        .timeout(Duration::from_secs(3600))
+        .timeout(TABLE_TIMEOUT)
         .build()
         .expect("the table router builds");
     (router, hits)
@@ -285,10 +302,8 @@ pub(crate) struct Case {
     pub(crate) repeated_hash: bool,
     /// The rejection expected; `None` means success.
     pub(crate) expect: Option<RejectionKind>,
-    /// Whether the handler's future starts before the outcome is decided.
+    /// Whether the handler's body starts before the outcome is decided.
     pub(crate) enters_handler: bool,
-    /// Dispatch with a timer that has already expired.
-    pub(crate) deadline_passed: bool,
 }
 
 impl Case {
@@ -299,7 +314,6 @@ impl Case {
             repeated_hash: false,
             expect: Some(expect),
             enters_handler: false,
-            deadline_passed: false,
         }
     }
 
@@ -311,7 +325,6 @@ impl Case {
             repeated_hash: false,
             expect: None,
             enters_handler: true,
-            deadline_passed: false,
         }
     }
 
@@ -324,15 +337,9 @@ impl Case {
         request
     }
 
-    /// Dispatches the case, with an expired timer when the case asks for one.
+    /// Dispatches the case.
     pub(crate) async fn dispatch(&self, router: &Router) -> Outcome {
-        if self.deadline_passed {
-            router
-                .dispatch_with_timer(self.callback_request(), |_| std::future::ready(()))
-                .await
-        } else {
-            router.dispatch(self.callback_request()).await
-        }
+        router.dispatch(self.callback_request()).await
     }
 }
 
@@ -466,13 +473,13 @@ pub(crate) fn rejection_table() -> Vec<Case> {
             )
         },
         Case::new(
-            "handler panics while extracting",
+            "handler panics in call, before its future exists",
             signed(Event::TpaAuthorise),
             K::HandlerPanicked,
         ),
+        // The handler never finishes: the table router's deadline passes.
         Case {
             enters_handler: true,
-            deadline_passed: true,
             ..Case::new(
                 "handler misses the deadline",
                 signed(Event::Uninstall),

@@ -2,7 +2,7 @@
 //! RFC 4231 vectors, and callback bodies whose MAC was computed with openssl,
 //! through both `Signer` and `Verifier`.
 
-mod common;
+use crate::common;
 
 use callback_core::{Event, Payload, SecurityContext, Signer, Verifier};
 use common::secret;

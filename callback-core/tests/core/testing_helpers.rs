@@ -2,7 +2,7 @@
 //! build requests with: its defaults, and that each setter changes only what
 //! it names.
 
-mod common;
+use crate::common;
 
 use callback_core::testing::{TEST_SECURITY_CONTEXT, TestCallback};
 use callback_core::{Event, Payload, SignatureError};

@@ -2,12 +2,20 @@
 //! `tracing` subscriber writing into a buffer; the logs hold every outcome
 //! code (so the capture works) and never the secret, a MAC or the security
 //! context.
+//!
+//! Each test installs its subscriber for its own thread only
+//! ([`capture_on_this_thread`]), so the other tests of the binary, on other
+//! threads, log nowhere and are not captured.
 
-mod common;
+use crate::common;
 
 use common::{SECRET, SECURITY_CONTEXT, rejection_table, sign, table_router};
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use tracing::level_filters::LevelFilter;
+use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::{DefaultGuard, Interest};
+use tracing::{Dispatch, Event, Metadata, Subscriber};
 
 /// A `MakeWriter` appending everything to one shared buffer.
 #[derive(Clone, Default)]
@@ -38,6 +46,56 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
     }
 }
 
+/// A subscriber that takes nothing, and says so (`max_level_hint` is
+/// `OFF`): see [`capture_on_this_thread`].
+struct TakesNothing;
+
+impl Subscriber for TakesNothing {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+        Interest::never()
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        Some(LevelFilter::OFF)
+    }
+
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        false
+    }
+
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, _: &Event<'_>) {}
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+/// Installs `subscriber` as this thread's default until the guard drops
+/// (the current-thread runtime of `#[tokio::test]` polls every future on
+/// this thread).
+///
+/// `tracing` caches, per log statement, whether any subscriber wants it,
+/// for the whole process; while one subscriber exists, a statement first
+/// reached on a thread without one (another test's) would be cached as
+/// wanted by nobody, and this test would lose its lines. So a second
+/// subscriber, [`TakesNothing`], exists for the life of the process from
+/// before the first capture: with two, `tracing` asks every subscriber
+/// rather than the reaching thread's, and decides per line on the thread
+/// that logs it.
+fn capture_on_this_thread(subscriber: impl Subscriber + Send + Sync) -> DefaultGuard {
+    static SECOND: OnceLock<Dispatch> = OnceLock::new();
+    SECOND.get_or_init(|| Dispatch::new(TakesNothing));
+    tracing::subscriber::set_default(subscriber)
+}
+
 #[tokio::test]
 async fn logs_hold_every_code_and_no_secret_mac_or_security_context() {
     let capture = Capture::default();
@@ -45,9 +103,7 @@ async fn logs_hold_every_code_and_no_secret_mac_or_security_context() {
         .with_writer(capture.clone())
         .with_max_level(tracing::Level::TRACE)
         .finish();
-    // Thread-local, so other tests are unaffected; the current-thread
-    // runtime polls every future on this thread.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = capture_on_this_thread(subscriber);
 
     let cases = rejection_table();
     let mut forbidden: Vec<String> = vec![SECRET.to_owned(), SECURITY_CONTEXT.to_owned()];
@@ -105,7 +161,7 @@ async fn a_warn_only_subscriber_still_sees_the_path_and_code_of_a_rejection() {
         .with_writer(capture.clone())
         .with_max_level(tracing::Level::WARN)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = capture_on_this_thread(subscriber);
 
     let (router, _hits) = table_router();
     let forged = common::signed(callback_core::Event::Install)
@@ -151,7 +207,7 @@ async fn a_handlers_logs_are_inside_its_callback_span_even_when_the_deadline_dro
         .with_ansi(false)
         .with_max_level(tracing::Level::INFO)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = capture_on_this_thread(subscriber);
 
     let router = callback_core::Router::builder(callback_core::callbacks![logs_then_waits])
         .secret(common::secret(SECRET))
@@ -159,9 +215,7 @@ async fn a_handlers_logs_are_inside_its_callback_span_even_when_the_deadline_dro
         .build()
         .expect("a valid router");
     let request = common::signed(callback_core::Event::Install).build();
-    let outcome = router
-        .dispatch_with_timer(common::callback_request(&request), tokio::time::sleep)
-        .await;
+    let outcome = common::dispatch(&router, &request).await;
     assert_eq!(outcome.code(), "handler_timeout");
 
     let logs = capture.text();

@@ -1,19 +1,21 @@
 //! The framework-agnostic router: every rejection it decides (status, code,
-//! and the handler never completing), success, several events on one path,
-//! and the configuration errors `build` reports.
+//! and the handler never completing), the `405` adapters ask it for,
+//! success, several events on one path, the limits the builder sets, and the
+//! configuration errors `build` reports.
 
-mod common;
+use crate::common;
 
 use callback_core::ReplayGuard;
 use callback_core::manifest::ListenerError;
 use callback_core::{
-    BuildError, CallbackRequest, Event, Handled, HandlerList, MissingState, OrgId, Outcome,
-    Rejection, RejectionKind, Router, SignatureHeader,
+    BuildError, CallbackRequest, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, Event, Handled,
+    HandlerInfo, HandlerList, MissingState, OrgId, Outcome, Rejection, RejectionKind, Router,
+    SignatureHeader,
 };
 use common::{
-    ADAPTER_KINDS, Behaviour, CONFIG_ADD, CONFIG_DELETE, FAILURE, Hits, INSTALL, SECRET,
-    SECURITY_CONTEXT, SHARED_PATH, TestHandler, Unprovided, dispatch, info, rejection_table,
-    secret, signed, table_handlers, table_router,
+    ADAPTER_KINDS, Behaviour, CALL_PANIC, CONFIG_ADD, CONFIG_DELETE, FAILURE, FUTURE_PANIC, Hits,
+    INSTALL, MODULE, SECRET, SECURITY_CONTEXT, SHARED_PATH, TestHandler, Unprovided, dispatch,
+    info, rejection_table, secret, signed, table_handlers, table_router,
 };
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -193,8 +195,8 @@ async fn a_handler_failure_is_logged_not_sent() {
 #[tokio::test]
 async fn panics_are_caught_with_their_message_kept_for_the_log() {
     for (event, message) in [
-        (Event::TpaRevoke, "handler blew up"),
-        (Event::TpaAuthorise, "extractor blew up"),
+        (Event::TpaRevoke, FUTURE_PANIC),
+        (Event::TpaAuthorise, CALL_PANIC),
     ] {
         let rejection = table_rejection(RejectionKind::HandlerPanicked, |c| {
             c.request.path.ends_with(event.wire_name())
@@ -231,6 +233,81 @@ fn adapter_decided_rejections_come_back_unchanged() {
 }
 
 #[test]
+fn another_method_is_405_with_allow_post_and_only_then() {
+    let (router, hits) = table_router();
+    let outcome = router.method_not_allowed("/callbacks/onInstall", "GET");
+    assert_eq!(
+        outcome,
+        Outcome::Rejected(Rejection::new(
+            RejectionKind::MethodNotAllowed,
+            "GET is not allowed; callbacks are POSTed"
+        ))
+    );
+    assert_eq!(
+        (outcome.status(), outcome.code()),
+        expected_status_and_code(RejectionKind::MethodNotAllowed)
+    );
+    assert_eq!(
+        outcome.headers().collect::<Vec<_>>(),
+        [("content-type", "application/json"), ("allow", "POST")]
+    );
+    assert_eq!(hits.entered(), 0);
+
+    // Every other outcome is JSON, without `Allow`.
+    let handled = Outcome::Handled(Handled {
+        event: Event::Install,
+        org_id: OrgId::new(1),
+    });
+    let too_large = router.reject(
+        "/callbacks/onInstall",
+        Rejection::new(RejectionKind::PayloadTooLarge, "refused"),
+    );
+    for outcome in [handled, too_large] {
+        assert_eq!(
+            outcome.headers().collect::<Vec<_>>(),
+            [("content-type", "application/json")],
+            "{outcome:?}"
+        );
+    }
+}
+
+#[test]
+fn the_limits_are_the_defaults_unless_set() {
+    let defaults = Router::builder(HandlerList::new(&[&INSTALL]))
+        .secret(secret(SECRET))
+        .state(Hits::default())
+        .build()
+        .expect("builds");
+    let limits = defaults.limits();
+    assert_eq!(
+        (limits.body_limit, limits.body_timeout, limits.timeout),
+        (DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, None)
+    );
+    assert_eq!(
+        (DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT),
+        (64 * 1024, Duration::from_secs(3))
+    );
+
+    let set = Router::builder(HandlerList::new(&[&INSTALL]))
+        .secret(secret(SECRET))
+        .state(Hits::default())
+        .body_limit(1024)
+        .body_timeout(Duration::from_millis(500))
+        .timeout(Duration::from_secs(4))
+        .build()
+        .expect("builds");
+    let limits = set.limits();
+    assert_eq!(
+        (limits.body_limit, limits.body_timeout, limits.timeout),
+        (
+            1024,
+            Duration::from_millis(500),
+            Some(Duration::from_secs(4))
+        )
+    );
+}
+
+#[test]
 fn build_refuses_a_router_without_a_secret() {
     let err = Router::builder(HandlerList::new(&[&INSTALL]))
         .state(Hits::default())
@@ -243,10 +320,8 @@ fn build_refuses_a_router_without_a_secret() {
     );
 }
 
-static SECOND_INSTALL: TestHandler = TestHandler::new(
-    &info(Event::Install, "/other/install", "installed_again"),
-    Behaviour::Succeed,
-);
+static SECOND_INSTALL_INFO: HandlerInfo = info(Event::Install, "/other/install", "installed_again");
+static SECOND_INSTALL: TestHandler = TestHandler::new(&SECOND_INSTALL_INFO, Behaviour::Succeed);
 
 #[test]
 fn build_refuses_two_handlers_for_one_event_naming_both() {
@@ -255,31 +330,29 @@ fn build_refuses_two_handlers_for_one_event_naming_both() {
         .state(Hits::default())
         .build()
         .unwrap_err();
-    let module = module_path!().to_owned() + "::common";
     assert_eq!(
         err,
         BuildError::Handlers(ListenerError::DuplicateEvent {
             event: Event::Install,
-            first: format!("{module}::installed"),
-            second: format!("{module}::installed_again"),
+            first: format!("{MODULE}::installed"),
+            second: format!("{MODULE}::installed_again"),
         })
     );
     assert_eq!(
         err.to_string(),
         format!(
-            "two handlers for onInstall: `{module}::installed` and `{module}::installed_again`; keep one"
+            "two handlers for onInstall: `{MODULE}::installed` and `{MODULE}::installed_again`; keep one"
         )
     );
 }
 
-static NEEDS_UNPROVIDED: TestHandler = TestHandler::new(
-    &info(
-        Event::Uninstall,
-        "/callbacks/onUninstall",
-        "needs_unprovided",
-    ),
-    Behaviour::RequiresUnprovidedState,
+static NEEDS_UNPROVIDED_INFO: HandlerInfo = info(
+    Event::Uninstall,
+    "/callbacks/onUninstall",
+    "needs_unprovided",
 );
+static NEEDS_UNPROVIDED: TestHandler =
+    TestHandler::new(&NEEDS_UNPROVIDED_INFO, Behaviour::RequiresUnprovidedState);
 
 #[test]
 fn build_refuses_a_handler_whose_state_is_missing() {
@@ -288,7 +361,7 @@ fn build_refuses_a_handler_whose_state_is_missing() {
         .state(Hits::default())
         .build()
         .unwrap_err();
-    let handler = format!("{}::common::needs_unprovided", module_path!());
+    let handler = format!("{MODULE}::needs_unprovided");
     let missing = MissingState {
         type_name: std::any::type_name::<Unprovided>(),
     };
@@ -312,7 +385,7 @@ fn build_refuses_a_handler_whose_state_is_missing() {
     assert_eq!(
         err,
         BuildError::MissingState {
-            handler: format!("{}::common::config_deleted", module_path!()),
+            handler: format!("{MODULE}::config_deleted"),
             source: MissingState {
                 type_name: std::any::type_name::<Hits>()
             },

@@ -1,35 +1,26 @@
 //! The `callbackListener` merge into a realistic `plugin-manifest.json`:
 //! every byte outside that one value unchanged (replaced in place, or
-//! appended), idempotence, the errors for broken manifests, duplicate
-//! registrations, and reading the secret from the same file.
+//! appended), idempotence, the errors for broken manifests, two handlers
+//! for one event, and reading the secret from the same file.
 
-use callback_core::manifest::{
-    CallbackListener, ListenerError, MergeError, Registration, merge_listener,
-};
+use crate::common::handler_info as reg;
+use callback_core::manifest::{CallbackListener, ListenerError, MergeError, merge_listener};
 use callback_core::{Event, Secret, SecretError};
 use std::ops::Range;
 
 /// The fixture without `callbackListener`.
-const WITHOUT: &str = include_str!("fixtures/plugin-manifest.json");
+const WITHOUT: &str = include_str!("../fixtures/plugin-manifest.json");
 /// The same, with an older `callbackListener` (one `-ize` spelling) between
 /// `config` and `secret`.
-const WITH: &str = include_str!("fixtures/plugin-manifest-with-listener.json");
+const WITH: &str = include_str!("../fixtures/plugin-manifest-with-listener.json");
 
 const KEY: &str = "\"callbackListener\"";
-
-fn reg(event: Event, path: &str, handler: &str) -> Registration {
-    Registration {
-        event,
-        path: path.to_owned(),
-        handler: handler.to_owned(),
-    }
-}
 
 /// Five handlers, given out of order, two sharing a path.
 fn listener() -> CallbackListener {
     CallbackListener::new(
         "https://ext.example.com/",
-        [
+        &[
             reg(Event::Uninstall, "/callbacks/onUninstall", "ext::bye"),
             reg(Event::ConfigParamDelete, "/zoho/config", "ext::cfg_del"),
             reg(Event::Install, "/callbacks/onInstall", "ext::hi"),
@@ -37,16 +28,16 @@ fn listener() -> CallbackListener {
             reg(Event::TpaAuthorise, "/zoho/tpa", "ext::tpa"),
         ],
     )
-    .expect("valid registrations")
+    .expect("valid handlers")
 }
 
 /// onInstall at `/i` and onUninstall at `/u` of `https://x.example`.
 fn install_and_uninstall() -> CallbackListener {
     CallbackListener::new(
         "https://x.example",
-        [
-            reg(Event::Install, "/i", "a"),
-            reg(Event::Uninstall, "/u", "b"),
+        &[
+            reg(Event::Install, "/i", "ext::a"),
+            reg(Event::Uninstall, "/u", "ext::b"),
         ],
     )
     .expect("valid")
@@ -233,7 +224,7 @@ fn a_second_merge_of_the_same_data_changes_nothing() {
 fn an_identical_listener_in_another_layout_is_left_alone() {
     let single = CallbackListener::new(
         "https://ext.example.com",
-        [reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
+        &[reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
     )
     .expect("valid");
     let compact = "{\"service\":\"DESK\",\"callbackListener\":{\"onInstall\":\"https://ext.example.com/callbacks/onInstall\"},\"secret\":\"s\"}";
@@ -350,7 +341,7 @@ fn a_manifest_that_is_not_an_object_is_refused() {
 fn two_registrations_for_one_event_name_both_handlers() {
     let err = CallbackListener::new(
         "https://ext.example.com",
-        [
+        &[
             reg(
                 Event::ConfigParamAdd,
                 "/zoho/config",
@@ -472,7 +463,7 @@ fn a_duplicated_listener_key_is_not_left_stale() {
     let duplicated = "{\n    \"callbackListener\": {\"onInstall\": \"https://old.example.com/1\"},\n    \"callbackListener\": {\"onInstall\": \"https://old.example.com/2\"}\n}\n";
     let single = CallbackListener::new(
         "https://ext.example.com",
-        [reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
+        &[reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
     )
     .expect("valid");
     // Readers disagree on which of two keys counts (serde_json and
@@ -488,7 +479,7 @@ fn a_byte_order_mark_is_kept_and_not_an_error() {
     let manifest = "\u{feff}{\n    \"secret\": \"s\"\n}\n";
     let single = CallbackListener::new(
         "https://ext.example.com",
-        [reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
+        &[reg(Event::Install, "/callbacks/onInstall", "ext::hi")],
     )
     .expect("valid");
     let merged = merge_listener(manifest, &single).expect("a BOM is allowed");

@@ -1,7 +1,7 @@
 //! Secret rotation (several secrets at once, and which one matched), and
 //! that no `Debug` output of a secret-holding type shows the secret.
 
-mod common;
+use crate::common;
 
 use callback_core::{
     Callback, Event, HandlerList, Router, Secret, SecretError, SignatureError, Signer, Verifier,

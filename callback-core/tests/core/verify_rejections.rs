@@ -2,7 +2,7 @@
 //! `SignatureError` variant, its code, and that no message or `Debug` output
 //! gives away the secret or the expected MAC.
 
-mod common;
+use crate::common;
 
 use callback_core::testing::TestCallback;
 use callback_core::{Event, SignatureError, SignatureHeader, Signer, Verifier};
