@@ -1,9 +1,9 @@
 //! The one call a build script makes.
 
+use crate::drift::{HANDLERS_FILE, handlers_json};
 use crate::output::{ManifestError, ManifestUpdate, listener, write_if_changed};
 use crate::{ScanError, ScannedHandler, Scanner};
 use callback_core::base_url::without_credentials;
-use crate::drift::{HANDLERS_FILE, handlers_json};
 use callback_core::manifest::{CallbackListener, ListenerError};
 use std::io::Write;
 use std::path::{Path, PathBuf};

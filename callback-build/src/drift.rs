@@ -340,6 +340,9 @@ mod tests {
         assert!(matches!(err, DriftError::InvalidFile { .. }), "{err}");
         let bad_event = r#"{"format": 1, "handlers": [{"event": "onNope", "path": "/", "name": "a", "module": "m"}]}"#;
         let err = read_handlers(bad_event).unwrap_err();
-        assert!(err.to_string().contains("unknown event \"onNope\""), "{err}");
+        assert!(
+            err.to_string().contains("unknown event \"onNope\""),
+            "{err}"
+        );
     }
 }

@@ -17,6 +17,15 @@ pub(crate) enum CliError {
     /// Standard input could not be read.
     #[error("cannot read standard input: {0}")]
     Stdin(String),
+    /// No secret was given (nor, where `or_manifest`, a manifest to take
+    /// it from). --secret-file comes first: unlike --secret, it shows
+    /// neither in the process list nor in shell history.
+    #[error(
+        "no secret: give --secret-file PATH (preferred), --secret-stdin, --secret-env NAME or \
+         --secret S{}",
+        if *or_manifest { " (or --manifest FILE with a \"secret\")" } else { "" }
+    )]
+    NoSecret { or_manifest: bool },
     /// A file or standard input that should hold a value (a secret, a
     /// securityContext) is empty or blank.
     #[error("{from} is empty; it must hold {what}")]

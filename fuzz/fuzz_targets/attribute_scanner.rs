@@ -26,8 +26,9 @@
 
 #![no_main]
 
-use callback_build::{Location, Problem, Scanner, handlers_json, listener};
-use callback_core::manifest::ScannedHandlers;
+use callback_build::{
+    HandlerRecord, Location, Problem, Scanner, handlers_json, listener, read_handlers,
+};
 use callback_spec::{Event, parse_args, recognise_attribute, validate_path};
 use libfuzzer_sys::fuzz_target;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -149,17 +150,22 @@ fn check_scan(text: &str, lines: usize) {
         Ok(scan) => {
             let mut seen = [false; Event::COUNT];
             for h in &scan.handlers {
+                let info = &h.info;
                 assert!(
-                    !std::mem::replace(&mut seen[h.event.index()], true),
+                    !std::mem::replace(&mut seen[info.event.index()], true),
                     "two handlers for {}",
-                    h.event
+                    info.event
                 );
-                assert!(validate_path(&h.path).is_ok(), "invalid path {:?}", h.path);
-                assert!(!h.name.is_empty());
                 assert!(
-                    h.module == "fuzz_ext" || h.module.starts_with("fuzz_ext::"),
+                    validate_path(&info.path).is_ok(),
+                    "invalid path {:?}",
+                    info.path
+                );
+                assert!(!info.name.is_empty());
+                assert!(
+                    info.module == "fuzz_ext" || info.module.starts_with("fuzz_ext::"),
                     "{}",
-                    h.module
+                    info.module
                 );
                 check_location(&h.location, &lib, lines);
             }
@@ -167,10 +173,17 @@ fn check_scan(text: &str, lines: usize) {
                 .unwrap_or_else(|e| panic!("scanned handlers make no listener: {e}"));
             assert_eq!(section.entries().len(), scan.handlers.len());
             let json = handlers_json(&scan.handlers);
-            let back = ScannedHandlers::from_json(&json)
+            let back = read_handlers(&json)
                 .unwrap_or_else(|e| panic!("callback-handlers.json does not read back: {e}"));
-            let records: Vec<_> = scan.handlers.iter().map(|h| h.record()).collect();
-            assert_eq!(back.handlers, records);
+            let records: Vec<HandlerRecord> = scan
+                .handlers
+                .iter()
+                .map(|h| HandlerRecord {
+                    info: h.info.clone(),
+                    source: Some(format!("{}:{}", h.location.file.display(), h.location.line)),
+                })
+                .collect();
+            assert_eq!(back, records);
         }
         Err(err) => {
             assert!(!err.problems().is_empty());

@@ -33,8 +33,8 @@
 
 mod common;
 
-use callback_core::manifest::{CallbackListener, MergeError, Registration, merge_listener};
-use callback_core::{Event, default_path};
+use callback_core::manifest::{CallbackListener, MergeError, merge_listener};
+use callback_core::{Event, HandlerInfo, default_path};
 use common::Members;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -65,21 +65,24 @@ fn run(data: &[u8]) {
     let custom_path = (path_choice % 4 == 3).then(&mut next_line);
     let manifest = rest;
 
-    let registrations = Event::ALL
+    let handlers: Vec<HandlerInfo> = Event::ALL
         .iter()
         .enumerate()
         .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, &event)| Registration {
+        .map(|(_, &event)| HandlerInfo {
             event,
             path: match (path_choice % 4, custom_path) {
                 (1, _) => "/zoho/callbacks".to_owned(),
                 (2, _) => format!("/a-._~!$&'()*+,;=:@%41/{}", event.wire_name()),
                 (3, Some(path)) => path.to_owned(),
                 _ => default_path(event),
-            },
-            handler: format!("fuzz::{}", event.attribute_name()),
-        });
-    let Ok(listener) = CallbackListener::new(base, registrations) else {
+            }
+            .into(),
+            name: event.attribute_name().into(),
+            module: "fuzz".into(),
+        })
+        .collect();
+    let Ok(listener) = CallbackListener::new(base, &handlers) else {
         return;
     };
 

@@ -43,7 +43,7 @@ mod common;
 use callback_core::payload::PayloadErrorKind;
 use callback_core::{
     CallContext, Callback, CallbackRequest, Event, Extra, FromCallback, Handler, HandlerFuture,
-    HandlerInfo, HandlerList, MissingState, OrgId, Outcome, Payload, Rejection, Router, Secret,
+    HandlerInfo, HandlerList, MissingState, OrgId, Outcome, Payload, Router, Secret,
     SecurityContext, SignatureError, SignatureHeader, Signer, StateMap, Verifier,
 };
 use common::Members;
@@ -530,32 +530,29 @@ impl Handler for Recorder {
         Ok(())
     }
 
-    fn call(&self, cx: &CallContext<'_>) -> Result<HandlerFuture, Rejection> {
-        let built_first = !matches!(self.0.event, Event::Install | Event::ConfigParamAdd);
-        let early = built_first.then(|| cx.callback().clone());
-        let seen = Seen {
-            event: cx.event(),
-            org_id: cx.org_id(),
-            extracted: Callback::from_callback(cx)?,
-            payload: Payload::from_callback(cx)?,
-            extra: Extra::from_callback(cx)?,
-            security_context: Option::<SecurityContext>::from_callback(cx)?,
-            callback: early.unwrap_or_else(|| cx.callback().clone()),
-        };
-        CALLED.with(|c| {
-            assert!(c.borrow_mut().replace(seen).is_none(), "called twice");
-        });
-        Ok(Box::pin(std::future::ready(Ok(()))))
+    fn call<'a>(&'a self, cx: &'a CallContext<'a>) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            let built_first = !matches!(self.0.event, Event::Install | Event::ConfigParamAdd);
+            let early = built_first.then(|| cx.callback().clone());
+            let seen = Seen {
+                event: cx.event(),
+                org_id: cx.org_id(),
+                extracted: Callback::from_callback(cx).await?,
+                payload: Payload::from_callback(cx).await?,
+                extra: Extra::from_callback(cx).await?,
+                security_context: Option::<SecurityContext>::from_callback(cx).await?,
+                callback: early.unwrap_or_else(|| cx.callback().clone()),
+            };
+            CALLED.with(|c| {
+                assert!(c.borrow_mut().replace(seen).is_none(), "called twice");
+            });
+            Ok(())
+        })
     }
 }
 
 const fn info(event: Event, path: &'static str, name: &'static str) -> HandlerInfo {
-    HandlerInfo {
-        event,
-        path,
-        name,
-        module: "fuzz",
-    }
+    HandlerInfo::new(event, path, name, "fuzz")
 }
 
 static INSTALL: HandlerInfo = info(Event::Install, "/callbacks/onInstall", "installed");

@@ -56,9 +56,7 @@ impl SecretArgs {
 
     /// The secret, which the command needs.
     pub(crate) fn require(&self) -> Result<Secret, CliError> {
-        self.get()?.ok_or(CliError::Usage(
-            "no secret: give --secret S or --secret-env NAME",
-        ))
+        self.get()?.ok_or(CliError::NoSecret { or_manifest: false })
     }
 
     /// Where the body is read from, `file` or standard input (`None`) when

@@ -121,11 +121,7 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
     let secret = match (args.secret.get()?, &manifest) {
         (Some(secret), _) => secret,
         (None, Some(m)) => Secret::from_manifest_str(&m.text)?,
-        (None, None) => {
-            return Err(CliError::Usage(
-                "no secret: give --secret S or --secret-env NAME (or --manifest FILE with a \"secret\")",
-            ));
-        }
+        (None, None) => return Err(CliError::NoSecret { or_manifest: true }),
     };
 
     let security_context = args.security_context.get()?;
@@ -163,25 +159,14 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
     }
 }
 
-/// Checks that `url` is an absolute http(s) URL without credentials, the
-/// part before any query or fragment by [`BaseUrl`]'s rules; the warning to
-/// give when it is plain http:// to another machine, naming only its scheme,
-/// host and port.
+/// Checks that `url` is an absolute http(s) URL without credentials (a path,
+/// query and fragment allowed); the warning to give when it is plain
+/// http:// to another machine, naming only its origin.
 fn check_url(url: &str) -> Result<Option<String>, CliError> {
-    let refused = |BaseUrlError { reason, .. }| CliError::Url {
+    let origin = BaseUrl::origin_of(url).map_err(|BaseUrlError { reason, .. }| CliError::Url {
         url: without_credentials(url),
         reason,
-    };
-    let before_query = url.find(['?', '#']).map_or(url, |i| &url[..i]);
-    let base = BaseUrl::parse(before_query).map_err(refused)?;
-    // The normal form's authority holds no `/`: the origin ends at the
-    // first one after the scheme.
-    let text = base.as_str();
-    let authority = text.find("://").map_or(0, |i| i + 3);
-    let origin_end = text[authority..]
-        .find('/')
-        .map_or(text.len(), |i| authority + i);
-    let origin = BaseUrl::parse(&text[..origin_end]).map_err(refused)?;
+    })?;
     Ok(origin.insecure_warning())
 }
 

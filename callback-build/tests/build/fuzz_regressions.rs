@@ -3,19 +3,13 @@
 //!
 //! A test that is `#[ignore]`d states what should happen and fails until the
 //! code does it; run it with
-//! `cargo test -p callback-build --test fuzz_regressions -- --ignored`.
+//! `cargo test -p callback-build --test build fuzz_regressions -- --ignored`.
 
+use crate::common::temp_crate;
 use callback_build::{Problem, scan_crate};
 
-fn temp_crate(lib_rs: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.rs"), lib_rs).unwrap();
-    dir
-}
-
 fn syntax_error_at(lib_rs: &str) -> String {
-    let dir = temp_crate(lib_rs);
+    let dir = temp_crate(&[("src/lib.rs", lib_rs)]);
     let err = scan_crate(dir.path()).unwrap_err();
     assert!(matches!(err.problems(), [Problem::Syntax { .. }]), "{err}");
     err.to_string()

@@ -1,18 +1,16 @@
 //! Fixtures shared by the scanner and build-script tests.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::path::{Path, PathBuf};
 
 /// `tests/fixtures/<name>`: a crate directory with a `src` tree.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
 }
 
 /// Every file of the `tree` fixture, in the order the scanner reads them.
-pub const TREE_FILES: [&str; 9] = [
+pub(crate) const TREE_FILES: [&str; 9] = [
     "src/lib.rs",
     "src/auth/mod.rs",
     "src/auth/zoho.rs",
@@ -25,7 +23,7 @@ pub const TREE_FILES: [&str; 9] = [
 ];
 
 /// A crate in a temporary directory, from (path, contents) pairs.
-pub fn temp_crate(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn temp_crate(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, contents) in files {
         let path = dir.path().join(path);

@@ -7,11 +7,9 @@
 //! `target/cargo-build-e2e` (kept between runs, so only the first run
 //! compiles callback-build's dependencies).
 
-use common::fixture;
+use crate::common::fixture;
 use std::path::Path;
 use std::process::Command;
-
-mod common;
 
 const BUILD_RS: &str = "fn main() {\n    callback_build::Config::new().run_or_exit();\n}\n";
 

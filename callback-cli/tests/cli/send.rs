@@ -1,9 +1,7 @@
 //! `callback send` against a real HTTP server on 127.0.0.1.
 
-mod common;
-
+use crate::common::{self, Request, Server, assert_error, fixture, sh, temp_file};
 use callback_core::{Event, Secret, SignatureHeader, Verifier};
-use common::{Request, Server, assert_error, fixture, sh, temp_file};
 use serde_json::Value;
 
 const SECRET: &str = "local-secret";
@@ -239,7 +237,8 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_error(
         &sh("send onInstall --url http://127.0.0.1:9/ --org-id 1"),
         2,
-        "no secret: give --secret S or --secret-env NAME (or --manifest FILE with a \"secret\")",
+        "no secret: give --secret-file PATH (preferred), --secret-stdin, --secret-env NAME or \
+         --secret S (or --manifest FILE with a \"secret\")",
     );
     assert_error(
         &sh(&format!(
@@ -510,6 +509,20 @@ fn a_url_that_is_not_absolute_http_is_refused_before_sending() {
         2,
         "the URL \"127.0.0.1:9/callbacks\" is not usable: it must start with https:// or http://",
     );
+    // The whole URL follows the rules, its query too.
+    let server = Server::start(200, "");
+    let url = server.url("/callbacks/onInstall?x={}");
+    assert_error(
+        &sh(&format!(
+            "send onInstall --url {url} --secret {SECRET} --org-id 1"
+        )),
+        2,
+        &format!(
+            "the URL {url:?} is not usable: it must not contain any of \" < > \\ ^ ` {{ | }} \
+             (percent-encode them)"
+        ),
+    );
+    assert!(server.requests().is_empty());
 }
 
 /// The warning `callback send` gives for plain http to `origin`.

@@ -1,12 +1,10 @@
 //! The scanner on fixture source trees: module resolution, attribute import
 //! forms, paths, and every error naming its file and line.
 
-use callback_build::{Problem, ScanError, Scanner, scan_crate};
+use crate::common::{TREE_FILES, fixture, temp_crate};
+use callback_build::{Problem, ScanError, ScannedHandler, Scanner, scan_crate};
 use callback_core::{Event, default_path};
-use common::{TREE_FILES, fixture, temp_crate};
 use std::path::Path;
-
-mod common;
 
 /// Each handler as (event, path, qualified name, location).
 fn summary(dir: &Path, crate_name: &str) -> Vec<(Event, String, String, String)> {
@@ -18,9 +16,9 @@ fn summary(dir: &Path, crate_name: &str) -> Vec<(Event, String, String, String)>
         .into_iter()
         .map(|h| {
             (
-                h.event,
-                h.path.clone(),
-                h.qualified_name(),
+                h.info.event,
+                h.info.path.to_string(),
+                h.info.qualified_name(),
                 h.location.to_string(),
             )
         })
@@ -107,8 +105,8 @@ fn reads_every_file_the_module_tree_reaches() {
 
 #[test]
 fn default_paths_are_callback_specs_and_custom_paths_are_kept() {
-    for h in scan_crate(fixture("tree")).unwrap() {
-        match h.name.as_str() {
+    for ScannedHandler { info: h, .. } in scan_crate(fixture("tree")).unwrap() {
+        match &*h.name {
             "added" | "deleted" => assert_eq!(h.path, "/zoho/config"),
             "revoked" => assert_eq!(h.path, "/tpa/revoked"),
             "updated" => assert_eq!(h.path, "/x"),
@@ -122,7 +120,7 @@ fn cfg_test_items_are_not_handlers() {
     let names: Vec<String> = scan_crate(fixture("tree"))
         .unwrap()
         .into_iter()
-        .map(|h| h.name)
+        .map(|h| h.info.name.into_owned())
         .collect();
     assert!(!names.contains(&"only_in_tests".to_owned()), "{names:?}");
 }
@@ -156,7 +154,7 @@ fn explicit_roots_replace_the_defaults() {
         .unwrap()
         .handlers;
     assert_eq!(handlers.len(), 1);
-    assert_eq!(handlers[0].qualified_name(), "crate::installed");
+    assert_eq!(handlers[0].info.qualified_name(), "crate::installed");
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! `--help` on the command and every subcommand.
 
-mod common;
-
-use common::run;
+use crate::common::{self, run};
 
 #[test]
 fn every_subcommand_has_help_with_its_description() {

@@ -1,7 +1,5 @@
 //! Running `callback` as a process, and a real HTTP server to send to.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -10,14 +8,14 @@ use std::sync::{Arc, Mutex};
 
 /// What a run of `callback` did.
 #[derive(Debug)]
-pub struct Ran {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Ran {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 /// A `callback` command with a clean environment for our variables.
-pub fn callback(args: &[&str]) -> Command {
+pub(crate) fn callback(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_callback"));
     cmd.args(args)
         .env_remove("CALLBACK_BASE_URL")
@@ -29,7 +27,7 @@ pub fn callback(args: &[&str]) -> Command {
 /// ignored, so that its first write of a byte to any file fails with
 /// "File too large".
 #[cfg(unix)]
-pub fn callback_unable_to_write(args: &[&str]) -> Command {
+pub(crate) fn callback_unable_to_write(args: &[&str]) -> Command {
     let mut cmd = Command::new("sh");
     cmd.args(["-c", "trap '' XFSZ && ulimit -f 0 && exec \"$0\" \"$@\""])
         .arg(env!("CARGO_BIN_EXE_callback"))
@@ -40,7 +38,7 @@ pub fn callback_unable_to_write(args: &[&str]) -> Command {
 }
 
 /// Runs `cmd` with `stdin` as its standard input.
-pub fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Ran {
+pub(crate) fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Ran {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -58,14 +56,14 @@ pub fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Ran {
 }
 
 /// Runs `callback args` with empty standard input.
-pub fn run(args: &[&str]) -> Ran {
+pub(crate) fn run(args: &[&str]) -> Ran {
     run_with_stdin(&mut callback(args), b"")
 }
 
 /// Asserts a failed run: `code`, nothing on standard output, and exactly
 /// the one line `error: {message}` on standard error.
 #[track_caller]
-pub fn assert_error(ran: &Ran, code: i32, message: &str) {
+pub(crate) fn assert_error(ran: &Ran, code: i32, message: &str) {
     assert_eq!(
         (ran.code, ran.stderr.as_str(), ran.stdout.as_str()),
         (code, format!("error: {message}\n").as_str(), ""),
@@ -73,14 +71,14 @@ pub fn assert_error(ran: &Ran, code: i32, message: &str) {
 }
 
 /// `tests/fixtures/<name>`.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
 }
 
 /// Writes `contents` to `name` in a new temporary directory.
-pub fn temp_file(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn temp_file(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, contents).unwrap();
@@ -89,16 +87,16 @@ pub fn temp_file(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
 
 /// One request as the server received it.
 #[derive(Clone, Debug)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Request {
     /// The value of the header `name` (case-insensitive), if sent once.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         let mut values = self
             .headers
             .iter()
@@ -111,14 +109,14 @@ impl Request {
 
 /// An HTTP/1.1 server on 127.0.0.1 that records every request and answers
 /// each with one status and body, closing the connection.
-pub struct Server {
-    pub addr: SocketAddr,
+pub(crate) struct Server {
+    pub(crate) addr: SocketAddr,
     requests: Arc<Mutex<Vec<Request>>>,
 }
 
 impl Server {
     /// Starts answering `status` with `body`.
-    pub fn start(status: u16, body: &'static str) -> Server {
+    pub(crate) fn start(status: u16, body: &'static str) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -138,12 +136,12 @@ impl Server {
     }
 
     /// `http://127.0.0.1:PORT{path}`.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
     /// The requests received so far.
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
     }
 }
@@ -194,6 +192,6 @@ fn respond(stream: &mut TcpStream, status: u16, body: &str) {
 
 /// Runs `callback` with `line` split at whitespace (no argument here holds
 /// a space).
-pub fn sh(line: &str) -> Ran {
+pub(crate) fn sh(line: &str) -> Ran {
     run(&line.split_whitespace().collect::<Vec<_>>())
 }

@@ -3,12 +3,11 @@
 //! ones the scanner finds in it, with the same events, paths and names, and
 //! the drift check passes on them.
 
-#[path = "fixtures/agree/handlers.rs"]
+#[path = "../fixtures/agree/handlers.rs"]
 mod handlers;
 
-use callback_build::{Scanner, handlers_json};
-use callback_core::manifest::{Drift, DriftError, Registration, check_drift};
-use callback_core::{Event, HandlerList, callbacks};
+use callback_build::{Drift, DriftError, Scanner, check_drift, handlers_json};
+use callback_core::{Event, HandlerInfo, HandlerList, callbacks};
 use std::path::Path;
 
 fn mounted() -> HandlerList {
@@ -35,23 +34,26 @@ fn scanned() -> Vec<callback_build::ScannedHandler> {
         .handlers
 }
 
-fn by_event(mut registrations: Vec<Registration>) -> Vec<Registration> {
-    registrations.sort_by_key(|r| r.event);
-    registrations
+fn by_event(mut infos: Vec<HandlerInfo>) -> Vec<HandlerInfo> {
+    infos.sort_by_key(|h| h.event);
+    infos
 }
 
 #[test]
 fn macros_and_scanner_give_the_same_events_paths_and_names() {
-    let from_macros = by_event(mounted().registrations().collect());
-    let from_scanner = by_event(scanned().iter().map(|h| h.registration()).collect());
+    let from_macros = by_event(mounted().infos().cloned().collect());
+    let from_scanner = by_event(scanned().into_iter().map(|h| h.info).collect());
     assert_eq!(from_macros, from_scanner);
     assert_eq!(from_macros.len(), Event::COUNT);
     // Spot checks, so that agreeing on something wrong does not pass.
     assert_eq!(from_macros[0].path, "/callbacks/onInstall");
-    assert_eq!(from_macros[0].handler, "agree::handlers::installed");
     assert_eq!(
-        from_macros[7].handler,
-        "agree::handlers::lifecycle::deeper::uninstalled"
+        from_macros[0].qualified_name(),
+        "build::agree::handlers::installed"
+    );
+    assert_eq!(
+        from_macros[7].qualified_name(),
+        "build::agree::handlers::lifecycle::deeper::uninstalled"
     );
 }
 
@@ -70,6 +72,6 @@ fn the_drift_check_names_a_handler_left_out_of_callbacks() {
     assert!(matches!(
         &drifts[0],
         Drift::NotMounted { handler, event: Event::ZohoAuthorise, source: Some(source) }
-            if handler == "agree::handlers::zoho_authorised" && source == "handlers.rs:15"
+            if handler == "build::agree::handlers::zoho_authorised" && source == "handlers.rs:15"
     ));
 }

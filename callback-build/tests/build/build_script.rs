@@ -5,13 +5,10 @@
 //! selected and the environment it wants, so nothing here changes the
 //! environment of the test process itself.
 
-use callback_build::{Config, LISTENER_FILE};
-use callback_core::manifest::{HANDLERS_FILE, ScannedHandlers};
-use common::{TREE_FILES, fixture, temp_crate};
+use crate::common::{TREE_FILES, fixture, temp_crate};
+use callback_build::{Config, HANDLERS_FILE, LISTENER_FILE, read_handlers};
 use std::path::Path;
 use std::process::Command;
-
-mod common;
 
 /// Set in the child process: only then does `child_build_script` run.
 const CHILD: &str = "CALLBACK_BUILD_TEST_CHILD";
@@ -42,7 +39,12 @@ struct Run {
 }
 
 /// The arguments that make this test binary run only `child_build_script`.
-const CHILD_ARGS: [&str; 4] = ["--exact", "child_build_script", "--nocapture", "--quiet"];
+const CHILD_ARGS: [&str; 4] = [
+    "--exact",
+    "build_script::child_build_script",
+    "--nocapture",
+    "--quiet",
+];
 
 /// Sets the environment of the build script for the crate in `dir` with
 /// `OUT_DIR=out` on `cmd`.
@@ -168,10 +170,10 @@ fn writes_the_section_and_the_handler_list_to_out_dir() {
     );
 
     let handlers = std::fs::read_to_string(out.path().join(HANDLERS_FILE)).unwrap();
-    let handlers = ScannedHandlers::from_json(&handlers).unwrap().handlers;
+    let handlers = read_handlers(&handlers).unwrap();
     assert_eq!(handlers.len(), 8);
     assert_eq!(
-        handlers[0].qualified_name(),
+        handlers[0].info.qualified_name(),
         "tree_ext::auth::zoho::zoho_authorised"
     );
     assert_eq!(handlers[0].source.as_deref(), Some("src/auth/zoho.rs:3"));

@@ -1,8 +1,6 @@
 //! `callback sign` and `callback verify`, run as processes.
 
-mod common;
-
-use common::{assert_error, callback, run, run_with_stdin, temp_file};
+use crate::common::{assert_error, callback, run, run_with_stdin, temp_file};
 
 /// RFC 4231, test case 2.
 const KEY: &str = "Jefe";
@@ -52,7 +50,8 @@ fn sign_refuses_a_missing_unset_or_empty_secret() {
     assert_error(
         &run(&["sign"]),
         2,
-        "no secret: give --secret S or --secret-env NAME",
+        "no secret: give --secret-file PATH (preferred), --secret-stdin, --secret-env NAME or \
+         --secret S",
     );
     assert_error(
         &run_with_stdin(

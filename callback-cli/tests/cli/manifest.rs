@@ -1,8 +1,6 @@
 //! `callback manifest` on a realistic extension: print, write, check.
 
-mod common;
-
-use common::{assert_error, fixture, run, sh};
+use crate::common::{self, assert_error, fixture, run, sh};
 use std::path::{Path, PathBuf};
 
 const BASE: &str = "https://ext.example.com";

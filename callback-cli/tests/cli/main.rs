@@ -1,0 +1,10 @@
+//! The integration tests of the `callback` command, in one test binary: one
+//! module per subcommand, sharing the process runner and the HTTP server of
+//! `common`.
+
+mod common;
+
+mod help;
+mod manifest;
+mod send;
+mod sign_verify;
