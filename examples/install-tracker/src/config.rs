@@ -1,8 +1,10 @@
 //! Settings, from the environment.
 
-use callback_actix::callback_core::SecretError;
+use crate::api::{AdminToken, AdminTokenError};
+use callback_actix::callback_core::{BaseUrl, BaseUrlError, SecretError};
 use callback_actix::prelude::Secret;
 use callback_invoke::{BuildError, InvokeClient, RetryPolicy};
+use std::env::VarError;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,6 +22,41 @@ pub const INVOKE_BASE_URL_ENV: &str = "ZOHO_INVOKE_BASE_URL";
 /// The manifest read for the secret when `ZOHO_EXTENSION_SECRET` is unset.
 pub const DEFAULT_MANIFEST_PATH: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/plugin-manifest.json");
+/// The `secret` of the committed `plugin-manifest.json`: public, so anyone
+/// can sign callbacks with it. A release build refuses it
+/// ([`check_secret`]).
+pub const DEMO_SECRET: &str = "install-tracker-demo-secret-change-me";
+/// What a debug build says (in the log and on standard error) when it runs
+/// with [`DEMO_SECRET`].
+pub const DEMO_SECRET_WARNING: &str = "install-tracker is signed with the demo secret \
+     committed in its plugin-manifest.json: anyone can send it callbacks it accepts. Set \
+     ZOHO_EXTENSION_SECRET to your extension's own secret; a release build refuses to start \
+     with the demo secret";
+/// The variable holding the token that `GET /orgs/{orgId}` requires
+/// (`Authorization: Bearer <ADMIN_TOKEN>`).
+pub const ADMIN_TOKEN_ENV: &str = "ADMIN_TOKEN";
+/// The variable capping the connections each worker serves at once, from
+/// [`MIN_MAX_CONNECTIONS`] up.
+pub const MAX_CONNECTIONS_ENV: &str = "MAX_CONNECTIONS";
+/// The lowest `MAX_CONNECTIONS` taken: with a limit of 1, the actix-server
+/// this example is built with (2.6) never accepts again once its one
+/// connection closes (actix/actix-net#951).
+pub const MIN_MAX_CONNECTIONS: usize = 2;
+/// Connections each worker serves at once unless `MAX_CONNECTIONS` says
+/// otherwise: ample for Zoho's callbacks, and far below what would exhaust
+/// file descriptors (actix-web's own default is 25 000).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// The variable setting how many worker threads serve requests (default:
+/// one per CPU the process may use).
+pub const WORKERS_ENV: &str = "WORKERS";
+/// How long a client has, from connecting, to send a request's headers
+/// before it gets `408` (actix-web's default is 5 s). Zoho sends a whole
+/// callback at once; a client that trickles its headers only holds a
+/// connection.
+pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long closing a connection may take before it is dropped (actix-web's
+/// default is 5 s).
+pub const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What the server needs to start.
 #[derive(Debug)]
@@ -30,8 +67,57 @@ pub struct Settings {
     pub database_path: PathBuf,
     /// `ZOHO_EXTENSION_SECRET`, else the manifest's `secret`.
     pub secret: Secret,
+    /// Whether [`secret`](Self::secret) is [`DEMO_SECRET`] (only ever true
+    /// in a debug build, which then warns with [`DEMO_SECRET_WARNING`]).
+    pub secret_is_demo: bool,
+    /// `ZOHO_INVOKE_BASE_URL`, parsed: it carries no credentials.
+    pub invoke_base_url: Option<BaseUrl>,
     /// A client for Zoho's Invoke API when `ZOHO_INVOKE_BASE_URL` is set.
     pub invoke: Option<InvokeClient>,
+    /// `ADMIN_TOKEN` (its `Debug` does not show it).
+    pub admin_token: Option<AdminToken>,
+    /// `MAX_CONNECTIONS` and `WORKERS`.
+    pub limits: Limits,
+}
+
+/// How many connections the server serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections each worker serves at once: `MAX_CONNECTIONS`, default
+    /// [`DEFAULT_MAX_CONNECTIONS`]. When every worker has this many, the
+    /// server stops accepting: further clients wait in the listen backlog
+    /// until a connection closes.
+    pub max_connections: usize,
+    /// Worker threads: `WORKERS`, default one per available CPU.
+    pub workers: usize,
+}
+
+/// Which build is running: a release build refuses [`DEMO_SECRET`], a
+/// debug build warns about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildKind {
+    /// Built with debug assertions (`cargo run`, `cargo test`).
+    Debug,
+    /// Built without them (`cargo build --release`).
+    Release,
+}
+
+impl BuildKind {
+    /// The build this code is part of.
+    pub const CURRENT: BuildKind = if cfg!(debug_assertions) {
+        BuildKind::Debug
+    } else {
+        BuildKind::Release
+    };
+}
+
+/// Which kind of secret [`check_secret`] let through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretKind {
+    /// Any secret but [`DEMO_SECRET`].
+    Own,
+    /// [`DEMO_SECRET`], in a debug build: warn and go on.
+    Demo,
 }
 
 /// Why the settings could not be read.
@@ -52,37 +138,130 @@ pub enum SettingsError {
         /// Why it failed.
         source: SecretError,
     },
-    /// `ZOHO_INVOKE_BASE_URL` is not a usable URL.
+    /// A release build was given [`DEMO_SECRET`], from the variable or the
+    /// manifest.
+    #[error(
+        "the secret is the demo secret committed with install-tracker's plugin-manifest.json, \
+         with which anyone can sign callbacks; a release build does not start with it. Set \
+         {SECRET_ENV} to your extension's own secret (the \"secret\" of the plugin-manifest.json \
+         Zoho generated for your extension), or point MANIFEST_PATH at that manifest"
+    )]
+    DemoSecret,
+    /// `ZOHO_INVOKE_BASE_URL` is not a usable base URL (the message shows
+    /// it without any credentials it carried).
+    #[error("{INVOKE_BASE_URL_ENV}: {0}")]
+    InvokeBaseUrl(BaseUrlError),
+    /// The Invoke client could not be built from `ZOHO_INVOKE_BASE_URL`.
     #[error("{INVOKE_BASE_URL_ENV}: {0}")]
     Invoke(#[from] BuildError),
+    /// `ADMIN_TOKEN` is set but unusable.
+    #[error("{ADMIN_TOKEN_ENV}: {0}")]
+    AdminToken(AdminTokenError),
+    /// A count (`MAX_CONNECTIONS`, `WORKERS`) is not an integer from its
+    /// least value up.
+    #[error("{name}={value:?} is not a whole number from {min} up")]
+    Count {
+        /// The variable.
+        name: &'static str,
+        /// What it holds.
+        value: String,
+        /// The least value taken.
+        min: usize,
+    },
 }
 
 impl Settings {
     /// Reads `BIND_ADDR`, `DATABASE_PATH`, `ZOHO_EXTENSION_SECRET`,
-    /// `MANIFEST_PATH` and `ZOHO_INVOKE_BASE_URL`.
+    /// `MANIFEST_PATH`, `ZOHO_INVOKE_BASE_URL`, `ADMIN_TOKEN`,
+    /// `MAX_CONNECTIONS` and `WORKERS` from the environment, for this
+    /// build.
     pub fn from_env() -> Result<Settings, SettingsError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let bind = var("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
+        Settings::from_vars(|name| std::env::var(name), BuildKind::CURRENT)
+    }
+
+    /// [`Settings::from_env`] with each variable read through `var` (which
+    /// answers as [`std::env::var`] does), for a `build`.
+    pub fn from_vars(
+        var: impl Fn(&str) -> Result<String, VarError>,
+        build: BuildKind,
+    ) -> Result<Settings, SettingsError> {
+        let set = |name: &str| var(name).ok().filter(|v| !v.is_empty());
+        let bind = set("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
         let bind_addr = bind.parse().map_err(|_| SettingsError::BindAddr(bind))?;
-        let database_path = var("DATABASE_PATH")
+        let database_path = set("DATABASE_PATH")
             .unwrap_or_else(|| DEFAULT_DATABASE_PATH.to_owned())
             .into();
-        let secret = match std::env::var_os(SECRET_ENV) {
-            Some(_) => Secret::from_env(SECRET_ENV).map_err(SettingsError::SecretEnv)?,
-            None => Secret::from_manifest_file(manifest_path()).map_err(|source| {
-                SettingsError::Secret {
-                    manifest: manifest_path(),
-                    source,
-                }
-            })?,
+        let secret = match var(SECRET_ENV) {
+            Ok(value) => Secret::new(value)
+                .map_err(|_| SettingsError::SecretEnv(SecretError::EmptyEnv(SECRET_ENV.into())))?,
+            Err(VarError::NotUnicode(_)) => {
+                return Err(SettingsError::SecretEnv(SecretError::NotUnicodeEnv(
+                    SECRET_ENV.into(),
+                )));
+            }
+            Err(VarError::NotPresent) => {
+                let manifest =
+                    set("MANIFEST_PATH").unwrap_or_else(|| DEFAULT_MANIFEST_PATH.to_owned());
+                Secret::from_manifest_file(&manifest)
+                    .map_err(|source| SettingsError::Secret { manifest, source })?
+            }
         };
-        let invoke = invoke_client(&secret, var(INVOKE_BASE_URL_ENV).as_deref())?;
+        let secret_is_demo = check_secret(&secret, build)? == SecretKind::Demo;
+        let invoke_base_url = set(INVOKE_BASE_URL_ENV)
+            .map(|url| BaseUrl::parse(&url))
+            .transpose()
+            .map_err(SettingsError::InvokeBaseUrl)?;
+        let invoke = invoke_client(&secret, invoke_base_url.as_ref().map(BaseUrl::as_str))?;
+        let admin_token = match var(ADMIN_TOKEN_ENV) {
+            Ok(token) => Some(AdminToken::new(token).map_err(SettingsError::AdminToken)?),
+            Err(VarError::NotUnicode(_)) => {
+                return Err(SettingsError::AdminToken(AdminTokenError::NotPrintable));
+            }
+            Err(VarError::NotPresent) => None,
+        };
+        let count = |name: &'static str, default: usize, min: usize| match set(name) {
+            None => Ok(default),
+            Some(value) => match value.parse::<usize>() {
+                Ok(n) if n >= min => Ok(n),
+                _ => Err(SettingsError::Count { name, value, min }),
+            },
+        };
+        let limits = Limits {
+            max_connections: count(
+                MAX_CONNECTIONS_ENV,
+                DEFAULT_MAX_CONNECTIONS,
+                MIN_MAX_CONNECTIONS,
+            )?,
+            workers: count(
+                WORKERS_ENV,
+                std::thread::available_parallelism().map_or(1, usize::from),
+                1,
+            )?,
+        };
         Ok(Settings {
             bind_addr,
             database_path,
             secret,
+            secret_is_demo,
+            invoke_base_url,
             invoke,
+            admin_token,
+            limits,
         })
+    }
+}
+
+/// Whether `secret` may sign this `build`'s callbacks: [`DEMO_SECRET`] is
+/// refused by a release build ([`SettingsError::DemoSecret`]) and let
+/// through as [`SecretKind::Demo`] by a debug build, so that the quick start
+/// (`cargo run -p install-tracker`) runs as committed.
+pub fn check_secret(secret: &Secret, build: BuildKind) -> Result<SecretKind, SettingsError> {
+    // The demo secret is public: comparing it in constant time would hide
+    // nothing.
+    match (secret.expose() == DEMO_SECRET, build) {
+        (false, _) => Ok(SecretKind::Own),
+        (true, BuildKind::Debug) => Ok(SecretKind::Demo),
+        (true, BuildKind::Release) => Err(SettingsError::DemoSecret),
     }
 }
 
@@ -106,6 +285,180 @@ pub fn invoke_client(
     Ok(Some(client))
 }
 
-fn manifest_path() -> String {
-    std::env::var("MANIFEST_PATH").unwrap_or_else(|_| DEFAULT_MANIFEST_PATH.to_owned())
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const OWN_SECRET: &str = "an-extension's-own-secret";
+
+    /// Settings from exactly `vars`, for `build`.
+    fn settings(vars: &[(&str, &str)], build: BuildKind) -> Result<Settings, SettingsError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_vars(
+            |name| vars.get(name).cloned().ok_or(VarError::NotPresent),
+            build,
+        )
+    }
+
+    fn own() -> Vec<(&'static str, &'static str)> {
+        vec![(SECRET_ENV, OWN_SECRET)]
+    }
+
+    #[test]
+    fn the_demo_secret_is_the_committed_manifests() {
+        let committed = Secret::from_manifest_file(DEFAULT_MANIFEST_PATH).unwrap();
+        assert_eq!(committed.expose(), DEMO_SECRET);
+    }
+
+    #[test]
+    fn a_release_build_refuses_the_demo_secret_and_a_debug_build_lets_it_through() {
+        let demo = Secret::new(DEMO_SECRET).unwrap();
+        let err = check_secret(&demo, BuildKind::Release).unwrap_err();
+        assert!(matches!(err, SettingsError::DemoSecret), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "the secret is the demo secret committed with install-tracker's plugin-manifest.json, \
+             with which anyone can sign callbacks; a release build does not start with it. Set \
+             ZOHO_EXTENSION_SECRET to your extension's own secret (the \"secret\" of the \
+             plugin-manifest.json Zoho generated for your extension), or point MANIFEST_PATH at \
+             that manifest"
+        );
+        assert!(!err.to_string().contains(DEMO_SECRET));
+        assert_eq!(
+            check_secret(&demo, BuildKind::Debug).unwrap(),
+            SecretKind::Demo
+        );
+        let own = Secret::new(OWN_SECRET).unwrap();
+        for build in [BuildKind::Debug, BuildKind::Release] {
+            assert_eq!(check_secret(&own, build).unwrap(), SecretKind::Own);
+        }
+    }
+
+    #[test]
+    fn the_demo_secret_is_refused_from_the_manifest_and_from_the_variable() {
+        // No ZOHO_EXTENSION_SECRET: the committed manifest's secret.
+        let err = settings(&[], BuildKind::Release).unwrap_err();
+        assert!(matches!(err, SettingsError::DemoSecret), "{err:?}");
+        let err = settings(&[(SECRET_ENV, DEMO_SECRET)], BuildKind::Release).unwrap_err();
+        assert!(matches!(err, SettingsError::DemoSecret), "{err:?}");
+
+        let debug = settings(&[], BuildKind::Debug).unwrap();
+        assert!(debug.secret_is_demo);
+        assert_eq!(debug.secret.expose(), DEMO_SECRET);
+        let debug = settings(&[(SECRET_ENV, DEMO_SECRET)], BuildKind::Debug).unwrap();
+        assert!(debug.secret_is_demo);
+        let release = settings(&own(), BuildKind::Release).unwrap();
+        assert!(!release.secret_is_demo);
+        assert_eq!(release.secret.expose(), OWN_SECRET);
+    }
+
+    #[test]
+    fn max_connections_and_workers_are_read_and_default() {
+        let defaults = settings(&own(), BuildKind::Debug).unwrap().limits;
+        assert_eq!(defaults.max_connections, DEFAULT_MAX_CONNECTIONS);
+        assert_eq!(defaults.max_connections, 1024);
+        assert_eq!(
+            defaults.workers,
+            std::thread::available_parallelism().unwrap().get()
+        );
+
+        let mut vars = own();
+        vars.extend([(MAX_CONNECTIONS_ENV, "2"), (WORKERS_ENV, "3")]);
+        assert_eq!(
+            settings(&vars, BuildKind::Debug).unwrap().limits,
+            Limits {
+                max_connections: 2,
+                workers: 3
+            }
+        );
+    }
+
+    #[test]
+    fn a_count_that_is_not_a_positive_integer_is_an_exact_error() {
+        for (name, value, min) in [
+            (MAX_CONNECTIONS_ENV, "0", 2),
+            (MAX_CONNECTIONS_ENV, "1", 2),
+            (MAX_CONNECTIONS_ENV, "many", 2),
+            (MAX_CONNECTIONS_ENV, "-1", 2),
+            (WORKERS_ENV, "0", 1),
+            (WORKERS_ENV, "1.5", 1),
+        ] {
+            let mut vars = own();
+            vars.push((name, value));
+            let err = settings(&vars, BuildKind::Debug).unwrap_err();
+            assert!(
+                matches!(&err, SettingsError::Count { name: n, value: v, min: m }
+                    if *n == name && v == value && *m == min),
+                "{err:?}"
+            );
+            assert_eq!(
+                err.to_string(),
+                format!("{name}={value:?} is not a whole number from {min} up")
+            );
+        }
+    }
+
+    #[test]
+    fn credentials_in_the_invoke_base_url_are_refused_without_being_shown() {
+        let mut vars = own();
+        vars.push((INVOKE_BASE_URL_ENV, "http://u:hunter2@127.0.0.1:9"));
+        let err = settings(&vars, BuildKind::Debug).unwrap_err();
+        assert!(matches!(err, SettingsError::InvokeBaseUrl(_)), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "ZOHO_INVOKE_BASE_URL: the base URL \"http://127.0.0.1:9\" is not usable: it must \
+             not carry credentials (user:password@); they would be printed and written into the \
+             manifest; give one such as \"https://ext.example.com\""
+        );
+        assert!(!format!("{err:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_invoke_base_url_is_kept_in_its_normal_form() {
+        let mut vars = own();
+        vars.push((INVOKE_BASE_URL_ENV, "HTTP://127.0.0.1:9/"));
+        let settings = settings(&vars, BuildKind::Debug).unwrap();
+        assert_eq!(
+            settings.invoke_base_url.as_ref().map(BaseUrl::as_str),
+            Some("http://127.0.0.1:9")
+        );
+        assert!(settings.invoke.is_some());
+    }
+
+    #[test]
+    fn the_admin_token_is_read_and_never_shown() {
+        let mut vars = own();
+        vars.push((ADMIN_TOKEN_ENV, "tok-3f9a1c77e2"));
+        let settings = settings(&vars, BuildKind::Debug).unwrap();
+        assert!(settings.admin_token.is_some());
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("tok-3f9a1c77e2"), "{debug}");
+        assert!(debug.contains("AdminToken(<redacted>)"), "{debug}");
+    }
+
+    #[test]
+    fn a_blank_or_unprintable_admin_token_is_an_exact_error() {
+        for (token, expected) in [
+            (
+                "",
+                "ADMIN_TOKEN: it is empty; set it to a long random string (for example the \
+                 output of `openssl rand -hex 32`), or unset it",
+            ),
+            (
+                "two words",
+                "ADMIN_TOKEN: it must be printable ASCII without spaces, as an Authorization \
+                 header carries it",
+            ),
+        ] {
+            let mut vars = own();
+            vars.push((ADMIN_TOKEN_ENV, token));
+            let err = settings(&vars, BuildKind::Debug).unwrap_err();
+            assert!(matches!(err, SettingsError::AdminToken(_)), "{err:?}");
+            assert_eq!(err.to_string(), expected);
+        }
+    }
 }

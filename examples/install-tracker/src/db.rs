@@ -3,7 +3,7 @@
 use callback_actix::prelude::{Callback, Event, OrgId};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 const SCHEMA: &str = "
@@ -47,6 +47,17 @@ pub enum DbError {
     /// The blocking task did not complete.
     #[error("database task failed: {0}")]
     Task(String),
+    /// A database file could not be created, or made readable by its owner
+    /// only.
+    #[error(
+        "cannot make the database file {path} readable by its owner only (mode 0600): {source}"
+    )]
+    Private {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
 }
 
 /// One org's state, as `GET /orgs/{orgId}` returns it.
@@ -76,7 +87,16 @@ pub struct OrgState {
 impl Db {
     /// Opens (or creates) the database at `path` and its schema. Writes are
     /// durable when they return: WAL journal, `synchronous = FULL`.
+    ///
+    /// The database holds security contexts, so on unix its files (the
+    /// database, its `-wal` and its `-shm`) are readable by their owner only
+    /// (mode `0600`): a new database is created so, SQLite gives the `-wal`
+    /// and `-shm` it creates the database's mode, and any of the three that
+    /// group or others could open is set to `0600`, with a warning naming
+    /// it. File modes are a unix notion: elsewhere the files get what their
+    /// folder gives, and nothing is changed.
     pub fn open(path: &Path) -> Result<Db, DbError> {
+        make_private(path)?;
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -169,6 +189,70 @@ impl Db {
         .await
         .map_err(|e| DbError::Task(e.to_string()))?
     }
+}
+
+/// The files SQLite keeps for the database at `path`: the database itself,
+/// its write-ahead log and its shared-memory index.
+pub fn database_files(path: &Path) -> [PathBuf; 3] {
+    let with = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    [path.to_owned(), with("-wal"), with("-shm")]
+}
+
+/// Creates the database at `path` readable by its owner only, and makes
+/// any existing file of it so (see [`Db::open`]). An in-memory or temporary
+/// database (`:memory:`, or an empty path) has no file to guard.
+#[cfg(unix)]
+fn make_private(path: &Path) -> Result<(), DbError> {
+    use std::fs::{OpenOptions, Permissions};
+    use std::io::ErrorKind;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+
+    const PRIVATE: u32 = 0o600;
+    if path.as_os_str().is_empty() || path == Path::new(":memory:") {
+        return Ok(());
+    }
+    let failed = |file: &Path| {
+        let path = file.display().to_string();
+        move |source| DbError::Private { path, source }
+    };
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(PRIVATE)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(err) if err.kind() == ErrorKind::AlreadyExists => {}
+        Err(err) => return Err(failed(path)(err)),
+    }
+    for file in database_files(path) {
+        let mode = match std::fs::metadata(&file) {
+            Ok(meta) => meta.permissions().mode() & 0o7777,
+            Err(err) if err.kind() == ErrorKind::NotFound => continue,
+            Err(err) => return Err(failed(&file)(err)),
+        };
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(&file, Permissions::from_mode(PRIVATE))
+                .map_err(failed(&file))?;
+            tracing::warn!(
+                "the database file {} had mode {mode:04o}, which lets other users read \
+                 security contexts; its mode is now 0600",
+                file.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// File modes are a unix notion: elsewhere the database's files get what
+/// their folder gives (see [`Db::open`]).
+#[cfg(not(unix))]
+fn make_private(_path: &Path) -> Result<(), DbError> {
+    Ok(())
 }
 
 /// What an event does to its org's row.

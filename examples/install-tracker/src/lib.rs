@@ -1,18 +1,22 @@
 //! `install-tracker`: a complete Zoho Desk extension backend that records
 //! each org's lifecycle (install, authorisations, config changes, updates,
-//! uninstall) in SQLite, and serves it at `GET /orgs/{orgId}`.
+//! uninstall) in SQLite, and serves it at `GET /orgs/{orgId}` to whoever
+//! [`ReadAccess`] lets read it.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use install_tracker::{Db, app_config, callback_routes};
+//! use install_tracker::{Db, ReadAccess, app_config, callback_routes};
 //! use callback_actix::prelude::Secret;
 //!
+//! let bind: std::net::SocketAddr = "127.0.0.1:8080".parse()?;
 //! let db = Db::open("install-tracker.db".as_ref())?;
 //! let routes = callback_routes(Secret::new("manifest secret")?, db.clone())?;
+//! // No token: open on a loopback address, closed (403) on any other.
+//! let access = ReadAccess::for_server(None, bind);
 //! actix_web::HttpServer::new(move || {
-//!     actix_web::App::new().configure(app_config(&routes, &db))
+//!     actix_web::App::new().configure(app_config(&routes, &db, access.clone()))
 //! })
-//! .bind("127.0.0.1:8080")?
+//! .bind(bind)?
 //! .run()
 //! .await?;
 //! # Ok(()) }
@@ -23,6 +27,7 @@ pub mod config;
 pub mod db;
 pub mod handlers;
 
+pub use api::{AdminToken, ReadAccess};
 pub use db::{Db, DbError, OrgState};
 
 use callback_actix::callback_core::BuildError;
@@ -65,16 +70,17 @@ pub fn callback_routes_with_invoke(
     .build()
 }
 
-/// Mounts the callbacks and the read API.
+/// Mounts the callbacks and the read API, readable as `access` says.
 pub fn app_config(
     routes: &CallbackRoutes,
     db: &Db,
+    access: ReadAccess,
 ) -> impl FnOnce(&mut actix_web::web::ServiceConfig) {
     let routes = routes.clone();
     let db = actix_web::web::Data::new(db.clone());
     move |config| {
         routes.configure(config);
         config.app_data(db);
-        api::configure(config);
+        api::configure(config, access);
     }
 }

@@ -7,11 +7,8 @@ mod common;
 
 use callback_actix::prelude::Event;
 use common::Tracker;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
 
 const ORG: &str = "387238";
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/plugin-manifest.json");
@@ -53,23 +50,8 @@ fn callback(args: &[&str]) -> Output {
         .expect("the callback binary runs")
 }
 
-/// `GET path` over a plain socket: the status and the body.
 fn get(base_url: &str, path: &str) -> (u16, serde_json::Value) {
-    let addr = base_url.strip_prefix("http://").expect("an http URL");
-    let mut stream = TcpStream::connect(addr).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("a response");
-    let status = response[9..12].parse().expect("a status code");
-    let body = response.split_once("\r\n\r\n").expect("headers end").1;
-    (status, serde_json::from_str(body).expect("a JSON body"))
+    common::get(base_url, path, &[])
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use actix_web::{App, test};
 use callback_actix::prelude::*;
 use callback_actix::test::{request, signed};
-use install_tracker::{Db, app_config, callback_routes};
+use install_tracker::{Db, ReadAccess, app_config, callback_routes};
 
 const SECRET: &str = "install-tracker-test-secret";
 
@@ -15,7 +15,8 @@ async fn callbacks_are_recorded_and_read_back() {
     let db = Db::open(&dir.path().join("t.db")).unwrap();
     let secret = Secret::new(SECRET).unwrap();
     let routes = callback_routes(secret.clone(), db.clone()).unwrap();
-    let app = test::init_service(App::new().configure(app_config(&routes, &db))).await;
+    let app =
+        test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open))).await;
 
     for event in Event::ALL {
         let req = request(&TestCallback::new(event, &secret).org_id(42)).to_request();
@@ -63,7 +64,8 @@ async fn unknown_and_invalid_orgs_are_404_and_400() {
     let db = Db::open(&dir.path().join("t.db")).unwrap();
     let secret = Secret::new(SECRET).unwrap();
     let routes = callback_routes(secret.clone(), db.clone()).unwrap();
-    let app = test::init_service(App::new().configure(app_config(&routes, &db))).await;
+    let app =
+        test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open))).await;
 
     let resp = test::call_service(&app, test::TestRequest::get().uri("/orgs/7").to_request()).await;
     assert_eq!(resp.status(), 404);

@@ -6,6 +6,8 @@
 #[path = "../../../callback-invoke/tests/support/fake_zoho.rs"]
 mod fake_zoho;
 
+mod common;
+
 use actix_web::App;
 use actix_web::test as actix_test;
 use callback_actix::prelude::*;
@@ -13,7 +15,7 @@ use callback_actix::test::request;
 use fake_zoho::{FakeZoho, Reply};
 use install_tracker::config::{SettingsError, invoke_client};
 use install_tracker::handlers::CONFIG_PARAMS_PATH;
-use install_tracker::{Db, app_config, callback_routes, callback_routes_with_invoke};
+use install_tracker::{Db, ReadAccess, app_config, callback_routes, callback_routes_with_invoke};
 use serde_json::json;
 
 const SECRET: &str = "install-tracker-invoke-secret";
@@ -48,7 +50,9 @@ async fn config_params_are_read_back_through_invoke_and_stored() {
     let params = json!({"data": [{"name": "jira_domain", "value": "example.atlassian.net"}]});
     fake.then(Reply::Target(200, params.clone()));
     let (_dir, db, routes) = tracker(Some(&fake.url()));
-    let app = actix_test::init_service(App::new().configure(app_config(&routes, &db))).await;
+    let app =
+        actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
+            .await;
 
     let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
     assert_eq!(resp.status(), 200);
@@ -78,7 +82,9 @@ async fn without_an_invoke_base_url_nothing_calls_out() {
     assert!(invoke_client(&secret(), None).unwrap().is_none());
     let fake = FakeZoho::start(SECRET); // listening, to catch any call
     let (_dir, db, routes) = tracker(None);
-    let app = actix_test::init_service(App::new().configure(app_config(&routes, &db))).await;
+    let app =
+        actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
+            .await;
 
     let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
     assert_eq!(resp.status(), 200);
@@ -92,7 +98,9 @@ async fn without_an_invoke_base_url_nothing_calls_out() {
 async fn a_refused_invoke_call_fails_the_callback_but_it_is_still_recorded() {
     let fake = FakeZoho::start("not the extension's secret"); // every HASH is wrong
     let (_dir, db, routes) = tracker(Some(&fake.url()));
-    let app = actix_test::init_service(App::new().configure(app_config(&routes, &db))).await;
+    let app =
+        actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
+            .await;
 
     let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
     assert_eq!(resp.status(), 500);
@@ -110,4 +118,24 @@ fn a_bad_invoke_base_url_is_an_exact_settings_error() {
         err.to_string(),
         "ZOHO_INVOKE_BASE_URL: invalid Invoke base URL \"desk.zoho.eu\": relative URL without a base"
     );
+}
+
+#[test]
+fn credentials_in_the_invoke_base_url_stop_the_server_without_being_shown() {
+    let mut command = common::Tracker::command("/nonexistent/never-opened.db".as_ref());
+    command
+        .env("ZOHO_EXTENSION_SECRET", SECRET)
+        .env("ZOHO_INVOKE_BASE_URL", "http://u:hunter2@127.0.0.1:9");
+    let output = common::run_to_exit(command);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("listening"), "{stdout}");
+    assert_eq!(
+        stderr,
+        "error: ZOHO_INVOKE_BASE_URL: the base URL \"http://127.0.0.1:9\" is not usable: it \
+         must not carry credentials (user:password@); they would be printed and written into \
+         the manifest; give one such as \"https://ext.example.com\"\n"
+    );
+    assert!(!stdout.contains("hunter2") && !stderr.contains("hunter2"));
 }

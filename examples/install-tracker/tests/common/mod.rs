@@ -7,9 +7,11 @@
 use callback_actix::prelude::*;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The secret the server is started with (`ZOHO_EXTENSION_SECRET`).
@@ -24,6 +26,47 @@ pub struct Tracker {
     child: Child,
     /// `http://127.0.0.1:<port>`.
     pub base_url: String,
+    stdout: Captured,
+    stderr: Captured,
+}
+
+/// Everything a stream of the server printed so far, read by a thread that
+/// ends with the process.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<String>>>);
+
+impl Captured {
+    fn push(&self, line: String) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+    }
+
+    /// Keeps reading lines of `reader` into this (any bytes that are not
+    /// UTF-8 replaced), on a thread of its own, until the stream ends.
+    fn drain(&self, reader: impl BufRead + Send + 'static) {
+        let this = self.clone();
+        std::thread::spawn(move || {
+            for line in reader.split(b'\n').map_while(Result::ok) {
+                this.push(String::from_utf8_lossy(&line).into_owned());
+            }
+        });
+    }
+
+    /// The first line holding `needle`, waiting up to 10 s for it.
+    fn wait_for(&self, needle: &str, stream: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let lines = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            if let Some(line) = lines.iter().find(|l| l.contains(needle)) {
+                return line.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no line with {needle:?} on {stream} within 10 s; it printed:\n{}",
+                lines.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 impl Tracker {
@@ -32,20 +75,48 @@ impl Tracker {
     /// out, logging at its default level.
     pub fn command(database: &Path) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_install-tracker"));
+        Tracker::configure(&mut command, database);
+        command
+    }
+
+    /// [`Tracker::command`] run with the file-creation mask `umask` (such
+    /// as `"022"`), whatever the test's own: through `sh`, which `exec`s the
+    /// binary, so the process is still the server's.
+    pub fn command_with_umask(database: &Path, umask: &str) -> Command {
+        let mut command = Command::new("sh");
+        command.args([
+            "-c",
+            &format!("umask {umask} && exec \"$0\""),
+            env!("CARGO_BIN_EXE_install-tracker"),
+        ]);
+        Tracker::configure(&mut command, database);
+        command
+    }
+
+    fn configure(command: &mut Command, database: &Path) {
         command
             .env("BIND_ADDR", "127.0.0.1:0")
             .env("DATABASE_PATH", database)
             .env_remove("ZOHO_EXTENSION_SECRET")
             .env_remove("ZOHO_INVOKE_BASE_URL")
             .env_remove("MANIFEST_PATH")
+            .env_remove("ADMIN_TOKEN")
+            .env_remove("MAX_CONNECTIONS")
+            .env_remove("WORKERS")
             .env_remove("RUST_LOG");
-        command
     }
 
     /// Starts [`Tracker::command`] signed with [`SECRET`].
     pub fn start(database: &Path) -> Tracker {
+        Tracker::start_with(database, &[])
+    }
+
+    /// [`Tracker::start`] with the variables `vars` set too.
+    pub fn start_with(database: &Path, vars: &[(&str, &str)]) -> Tracker {
         let mut command = Tracker::command(database);
-        command.env("ZOHO_EXTENSION_SECRET", SECRET);
+        command
+            .env("ZOHO_EXTENSION_SECRET", SECRET)
+            .envs(vars.iter().copied());
         Tracker::spawn(command)
     }
 
@@ -53,24 +124,60 @@ impl Tracker {
     pub fn spawn(mut command: Command) -> Tracker {
         let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("install-tracker starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
+        let (stdout, stderr) = (Captured::default(), Captured::default());
+        stderr.drain(BufReader::new(child.stderr.take().expect("piped stderr")));
+        let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut lines = reader.by_ref().lines();
         let base_url = loop {
             let line = lines
                 .next()
                 .expect("install-tracker printed where it listens before exiting")
                 .expect("readable stdout");
+            stdout.push(line.clone());
             if let Some(url) = line.strip_prefix("install-tracker listening on ") {
                 break url.trim().to_owned();
             }
         };
         // One log line a callback: keep draining so the server never blocks
         // on a full pipe. The thread ends when the process does.
-        std::thread::spawn(move || lines.for_each(drop));
-        Tracker { child, base_url }
+        stdout.drain(reader);
+        Tracker {
+            child,
+            base_url,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The first line of standard output (where the log goes) that holds
+    /// `needle`, waiting up to 10 s for it to be printed.
+    pub fn stdout_line(&self, needle: &str) -> String {
+        self.stdout.wait_for(needle, "standard output")
+    }
+
+    /// The first line of standard error that holds `needle`, waiting up to
+    /// 10 s for it to be printed.
+    pub fn stderr_line(&self, needle: &str) -> String {
+        self.stderr.wait_for(needle, "standard error")
+    }
+
+    /// Every line it printed so far, standard output then standard error.
+    pub fn printed(&self) -> String {
+        [&self.stdout, &self.stderr]
+            .iter()
+            .flat_map(|c| c.0.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The `host:port` it listens on.
+    pub fn addr(&self) -> &str {
+        self.base_url
+            .strip_prefix("http://")
+            .expect("an http:// base URL")
     }
 
     /// Stops it as Ctrl-C or a service manager would (SIGTERM), and waits
@@ -89,7 +196,10 @@ impl Tracker {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("install-tracker did not stop within 20 s of SIGTERM");
+        panic!(
+            "install-tracker did not stop within 20 s of SIGTERM; it printed:\n{}",
+            self.printed()
+        );
     }
 
     /// The process id.
@@ -198,6 +308,55 @@ pub fn callback(i: u64) -> (String, String, Vec<u8>) {
     (built.path, built.hash.expect("signed"), built.body)
 }
 
+/// Runs `command`, which must exit within 10 s (as a server refusing to
+/// start does), and returns what it printed. One that keeps running is
+/// killed, and the test fails with its output.
+pub fn run_to_exit(mut command: Command) -> std::process::Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("install-tracker runs");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().expect("waitable").is_none() {
+        if Instant::now() > deadline {
+            child.kill().expect("SIGKILL is sent");
+            let output = child.wait_with_output().expect("the process is reaped");
+            panic!(
+                "it did not exit within 10 s; it printed:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("the output is read")
+}
+
+/// `GET path` over a plain socket with `headers`: the status and the JSON
+/// body.
+pub fn get(base_url: &str, path: &str, headers: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let addr = base_url.strip_prefix("http://").expect("an http URL");
+    let mut stream = TcpStream::connect(addr).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("a response");
+    let status = response[9..12].parse().expect("a status code");
+    let body = response.split_once("\r\n\r\n").expect("headers end").1;
+    (status, serde_json::from_str(body).expect("a JSON body"))
+}
+
 /// What came of one callback: the status and the error code (`"ok"` for
 /// success), or the client's error.
 pub type Answer = Result<(u16, String), String>;
@@ -221,6 +380,17 @@ pub async fn send(client: &reqwest::Client, base_url: &str, i: u64) -> Answer {
         None => format!("unexpected body {body}"),
     };
     Ok((status, code))
+}
+
+/// Sends callback `i` and waits for its answer, on a runtime of its own
+/// whose end closes the connection (a connection left open would hold the
+/// server's graceful stop until it idles out).
+pub fn send_blocking(base_url: &str, i: u64) -> Answer {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(send(&client(), base_url, i))
 }
 
 /// A client for many concurrent callbacks to one server: a pool of
