@@ -3,6 +3,7 @@
 //!
 //! ```
 //! use callback_actix::prelude::*;
+//! use callback_actix::callback_core::testing::TestCallback;
 //! use callback_actix::test::{signed, request};
 //! use actix_web::{test, App};
 //!

@@ -12,7 +12,7 @@ use callback_actix::prelude::*;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use std::alloc::System;
 use std::pin::pin;
-use std::task::Context;
+use std::task::{Context, Waker};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -42,11 +42,10 @@ fn main() {
 
         let region = Region::new(GLOBAL);
         let mut call = pin!(app.call(request));
-        let waker = futures_util::task::noop_waker();
         for _ in 0..3 {
             assert!(
                 call.as_mut()
-                    .poll(&mut Context::from_waker(&waker))
+                    .poll(&mut Context::from_waker(Waker::noop()))
                     .is_pending(),
                 "the body never comes, so the call cannot finish"
             );

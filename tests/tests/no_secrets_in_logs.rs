@@ -6,13 +6,14 @@
 //!
 //! A binary of its own: it installs the global subscriber.
 
-use callback_tests::fixture::{Expect, HANDLER_ERROR_MESSAGE, cases};
-use callback_tests::{Forbidden, LogCapture, TestServer};
+use callback_contract::fixture::HANDLER_ERROR_MESSAGE;
+use callback_contract::{Expect, Forbidden, LogCapture, cases, run};
+use callback_tests::TestServer;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
 
-#[tokio::test]
-async fn the_whole_table_logs_no_secret_mac_or_security_context() {
+#[test]
+fn the_whole_table_logs_no_secret_mac_or_security_context() {
     let capture = LogCapture::default();
     tracing_subscriber::fmt()
         .with_writer(capture.clone())
@@ -22,7 +23,7 @@ async fn the_whole_table_logs_no_secret_mac_or_security_context() {
 
     let (server, calls) = TestServer::fixture();
     let all = cases::all();
-    server.run(&calls, &all).await;
+    run(server.addr(), &calls, &all);
     drop(server);
     let log = capture.text();
 

@@ -13,11 +13,11 @@
 //! `HASH` of the compressed bytes verifies, and those are not JSON.
 
 use callback_actix::prelude::*;
+use callback_contract::fixture::{SECURITY_CONTEXT, callback, secret};
+use callback_contract::peer::{raw_exchange, wire_bytes};
+use callback_contract::{Calls, Case, Expect, Request, Response, cases, run};
 use callback_core::Signer;
-use callback_tests::fixture::{
-    Calls, Case, Expect, Request, Response, SECURITY_CONTEXT, callback, cases, secret, snapshot,
-};
-use callback_tests::{RawReply, TestServer, raw_exchange, wire_bytes};
+use callback_tests::TestServer;
 
 /// The right `HASH` of `request`, as the fixture signed it.
 fn hash_of(request: &Request) -> String {
@@ -46,10 +46,7 @@ fn install() -> Request {
 
 /// Sends `bytes` on a new connection: the server must answer.
 fn answer(server: &TestServer, bytes: &[u8]) -> Response {
-    match raw_exchange(server.addr(), bytes) {
-        RawReply::Response(response) => response,
-        RawReply::Closed => panic!("the server closed without answering"),
-    }
+    raw_exchange(server.addr(), bytes).expect_response("a raw request")
 }
 
 /// `bytes` with `from` (which must occur in them) replaced by `to`: how a
@@ -78,7 +75,7 @@ fn check(name: &'static str, expect: Expect, response: &Response, before: &[usiz
 /// succeeds.
 fn expect_raw(server: &TestServer, calls: &Calls, cases: Vec<(&'static str, Vec<u8>, Expect)>) {
     for (name, bytes, expect) in cases {
-        let before = snapshot(calls);
+        let before = calls.snapshot();
         let response = answer(server, &bytes);
         check(name, expect, &response, &before, calls);
     }
@@ -88,7 +85,7 @@ fn expect_raw(server: &TestServer, calls: &Calls, cases: Vec<(&'static str, Vec<
 /// A valid callback, sent after the abuse, is handled.
 fn still_serving(server: &TestServer, calls: &Calls) {
     let case = cases::handled(Event::Uninstall);
-    let before = snapshot(calls);
+    let before = calls.snapshot();
     let response = answer(server, &wire_bytes(&case.request));
     case.check(&response, &before, calls);
 }
@@ -194,7 +191,7 @@ fn two_hash_headers_are_refused_whatever_they_hold() {
 fn a_64_kib_hash_is_malformed_and_not_echoed() {
     let (server, calls) = TestServer::fixture();
     let huge = "a".repeat(64 * 1024);
-    let before = snapshot(&calls);
+    let before = calls.snapshot();
     let response = answer(&server, &wire_bytes(&with_hash(install(), &huge)));
     check("64 KiB hash", MALFORMED, &response, &before, &calls);
     assert!(
@@ -208,10 +205,8 @@ fn a_64_kib_hash_is_malformed_and_not_echoed() {
 /// Answered by actix-http itself, before our service: the status is
 /// actix's (no JSON body), and no handler runs.
 fn refused_by_actix(server: &TestServer, calls: &Calls, name: &str, bytes: &[u8], status: u16) {
-    match raw_exchange(server.addr(), bytes) {
-        RawReply::Response(response) => assert_eq!(response.status, status, "{name}"),
-        RawReply::Closed => panic!("{name}: closed without an answer"),
-    }
+    let response = raw_exchange(server.addr(), bytes).expect_response(name);
+    assert_eq!(response.status, status, "{name}");
     assert_eq!(calls.total(), 0, "{name}: no handler ran");
 }
 
@@ -280,8 +275,8 @@ fn control_bytes_or_a_folded_line_in_the_hash_are_400_before_any_handler() {
     still_serving(&server, &calls);
 }
 
-#[tokio::test]
-async fn odd_content_type_parameters_are_json_and_lookalikes_are_not() {
+#[test]
+fn odd_content_type_parameters_are_json_and_lookalikes_are_not() {
     let (server, calls) = TestServer::fixture();
     let unsupported = Expect::Rejected(415, "unsupported_media_type");
     let table = [
@@ -304,14 +299,14 @@ async fn odd_content_type_parameters_are_json_and_lookalikes_are_not() {
             expect,
         })
         .collect();
-    server.run(&calls, &cases).await;
+    run(server.addr(), &calls, &cases);
     still_serving(&server, &calls);
 }
 
 /// RFC 9110, 8.3.1: `parameters = *( OWS ";" OWS [ parameter ] )`, so
 /// whitespace before the `;` is allowed, and so is an empty parameter.
-#[tokio::test]
-async fn whitespace_before_a_content_type_parameter_is_json() {
+#[test]
+fn whitespace_before_a_content_type_parameter_is_json() {
     let (server, calls) = TestServer::fixture();
     let cases: Vec<Case> = [
         "application/json ; x=y",
@@ -325,7 +320,7 @@ async fn whitespace_before_a_content_type_parameter_is_json() {
         expect: HANDLED,
     })
     .collect();
-    server.run(&calls, &cases).await;
+    run(server.addr(), &calls, &cases);
 }
 
 /// The JSON of the gzip tests: a valid `onInstall` callback.
@@ -361,8 +356,8 @@ fn signed_over(name: &'static str, body: &[u8], signed: &[u8], expect: Expect) -
     }
 }
 
-#[tokio::test]
-async fn a_gzip_body_is_verified_as_the_bytes_received_and_is_then_not_json() {
+#[test]
+fn a_gzip_body_is_verified_as_the_bytes_received_and_is_then_not_json() {
     let plain = plain_json();
     assert_eq!(GZIPPED[..2], [0x1f, 0x8b], "the gzip magic");
     assert_eq!(GZIPPED[101..], (plain.len() as u32).to_le_bytes(), "ISIZE");
@@ -391,10 +386,10 @@ async fn a_gzip_body_is_verified_as_the_bytes_received_and_is_then_not_json() {
             Expect::Rejected(401, "signature_mismatch"),
         )),
     ];
-    server.run(&calls, &cases).await;
+    run(server.addr(), &calls, &cases);
     assert_eq!(calls.total(), 0, "no handler ran");
     // The same JSON sent plain with its HASH is handled: the refusals above
     // are about the encoding alone.
     let plain_case = signed_over("plain", plain.as_bytes(), plain.as_bytes(), HANDLED);
-    server.run(&calls, &[plain_case]).await;
+    run(server.addr(), &calls, &[plain_case]);
 }

@@ -2,14 +2,14 @@
 //! `into_config` panics with a clear message, the routes render their
 //! `callbackListener`, and every way of mounting them serves the callbacks.
 
-mod common;
-
+use crate::server::routes;
 use actix_web::test::{TestRequest, call_service, init_service};
 use actix_web::{App, web};
 use callback_actix::prelude::*;
 use callback_actix::test::signed;
+use callback_contract::Calls;
+use callback_contract::fixture::{self, SHARED_PATH, path_of, secret};
 use callback_core::BuildError;
-use common::{Calls, SHARED_PATH, callbacks, routes, secret};
 
 #[derive(Clone)]
 struct Db;
@@ -61,12 +61,7 @@ fn callback_listener_maps_each_event_to_its_url() {
         .unwrap();
     let expected: Vec<(Event, String)> = Event::ALL
         .into_iter()
-        .map(|event| {
-            (
-                event,
-                format!("https://ext.example.com{}", common::path_of(event)),
-            )
-        })
+        .map(|event| (event, format!("https://ext.example.com{}", path_of(event))))
         .collect();
     let actual: Vec<(Event, String)> = listener
         .entries()
@@ -121,7 +116,10 @@ async fn mounted_with_app_configure() {
 #[actix_web::test]
 async fn mounted_with_into_config() {
     let calls = Calls::default();
-    let app = init_service(App::new().configure(callbacks(&calls).into_config())).await;
+    let app = init_service(
+        App::new().configure(fixture::callbacks::<CallbackRoutes>(&calls).into_config()),
+    )
+    .await;
     assert_serves!(app, calls, "");
 }
 

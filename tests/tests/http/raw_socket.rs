@@ -4,10 +4,10 @@
 //! the limit. Each is answered without reading past the
 //! limit, without hanging, and without a handler.
 
-use callback_tests::fixture::{BODY_LIMIT, Case, cases};
-use callback_tests::{
-    PATIENCE, RawReply, TestServer, raw_exchange, raw_exchange_closing, wire_bytes,
-};
+use callback_contract::fixture::BODY_LIMIT;
+use callback_contract::peer::{raw_exchange, raw_exchange_closing, wire_bytes};
+use callback_contract::{Calls, Case, PATIENCE, RawReply, cases};
+use callback_tests::TestServer;
 use std::time::Instant;
 
 /// The head of `case`'s request and the first `keep` bytes of its body.
@@ -17,11 +17,9 @@ fn truncated(case: &Case, keep: usize) -> Vec<u8> {
     bytes[..head + keep].to_vec()
 }
 
-fn expect_answer(reply: RawReply, case: &Case, calls: &callback_tests::fixture::Calls) {
-    match reply {
-        RawReply::Response(response) => case.check(&response, &[0; 8], calls),
-        RawReply::Closed => panic!("{}: closed without an answer", case.name),
-    }
+fn expect_answer(reply: RawReply, case: &Case, calls: &Calls) {
+    let response = reply.expect_response(case.name);
+    case.check(&response, &[0; 8], calls);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Handler faults beyond `over_http.rs` (which proves each failure gets its
+//! Handler faults beyond `over_http` (which proves each failure gets its
 //! status and the next request, on a new connection, succeeds): the same
 //! keep-alive connection goes on serving after each fault; many faults at
 //! once, alongside valid callbacks, disturb none of them; a handler that
@@ -6,21 +6,13 @@
 //! neither a panic's message nor a handler's error is ever sent.
 
 use callback_actix::prelude::*;
-use callback_tests::fixture::{
-    Calls, Case, Expect, HANDLER_ERROR_MESSAGE, Response, TIMEOUT, cases, routes, snapshot,
-};
-use callback_tests::{RawReply, TestServer, read_reply, wire_bytes};
-use futures_util::future::join_all;
+use callback_contract::fixture::{HANDLER_ERROR_MESSAGE, HANDLER_SLEEP, PANIC_MESSAGE, TIMEOUT};
+use callback_contract::peer::{self, connect, read_reply, wire_bytes};
+use callback_contract::{Calls, Case, Expect, Response, cases};
+use callback_tests::{TestServer, routes};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
-
-/// What the fixture's panicking handler panics with.
-const PANIC_MESSAGE: &str = "the fixture handler panics on purpose";
-
-/// How long the fixture's hanging handler would sleep if not cut off.
-const HANG: Duration = Duration::from_secs(10);
 
 /// The status, JSON body and code `case` expects, and nothing of the
 /// handler's failure in the body; not the handler counts.
@@ -46,33 +38,22 @@ fn check_answer(case: &Case, response: &Response) {
 #[test]
 fn one_keep_alive_connection_serves_on_after_each_fault() {
     let (server, calls) = TestServer::fixture();
-    let mut stream = TcpStream::connect(server.addr()).expect("connect");
-    stream
-        .set_read_timeout(Some(callback_tests::PATIENCE))
-        .expect("a timeout");
-    let mut sequence = Vec::new();
-    for failure in cases::failures() {
-        sequence.push(failure);
-        sequence.push(cases::handled(Event::Install));
-    }
+    let mut stream = connect(server.addr());
+    let sequence = cases::failures_each_followed_by_a_success();
     for case in &sequence {
-        let before = snapshot(&calls);
+        let before = calls.snapshot();
         stream
             .write_all(&wire_bytes(&case.request))
             .expect("the connection is still open");
-        match read_reply(&mut stream) {
-            RawReply::Response(response) => {
-                case.check(&response, &before, &calls);
-                check_answer(case, &response);
-            }
-            RawReply::Closed => panic!("{}: the connection was closed", case.name),
-        }
+        let response = read_reply(&mut stream).expect_response(case.name);
+        case.check(&response, &before, &calls);
+        check_answer(case, &response);
     }
     assert_eq!(calls.of(Event::Install), sequence.len());
 }
 
-#[tokio::test]
-async fn many_faults_at_once_disturb_no_valid_callback_and_hangs_end_at_the_deadline() {
+#[test]
+fn many_faults_at_once_disturb_no_valid_callback_and_hangs_end_at_the_deadline() {
     // actix's default head timeout: 80 connections opened at once on a
     // loaded machine may take longer than the fixture's 500 ms to send
     // their heads, and get actix's 408, which is not what this test is about.
@@ -86,7 +67,17 @@ async fn many_faults_at_once_disturb_no_valid_callback_and_hangs_end_at_the_dead
         batch.push(cases::handled(Event::Update));
     }
     let started = Instant::now();
-    let responses = join_all(batch.iter().map(|case| server.send(&case.request))).await;
+    // One client thread per request, all at once.
+    let responses: Vec<Response> = std::thread::scope(|scope| {
+        let clients: Vec<_> = batch
+            .iter()
+            .map(|case| scope.spawn(|| peer::send(server.addr(), &case.request)))
+            .collect();
+        clients
+            .into_iter()
+            .map(|client| client.join().expect("the client gets an answer"))
+            .collect()
+    });
     let elapsed = started.elapsed();
 
     let mut statuses = BTreeMap::<u16, usize>::new();
@@ -107,23 +98,23 @@ async fn many_faults_at_once_disturb_no_valid_callback_and_hangs_end_at_the_dead
     // one worker, were answered before any could have finished: at the
     // 50 ms deadline.
     assert!(
-        elapsed < HANG,
+        elapsed < HANDLER_SLEEP,
         "the batch took {elapsed:?}: hung handlers were waited for"
     );
 }
 
-#[tokio::test]
-async fn a_hanging_handler_is_answered_at_its_deadline() {
+#[test]
+fn a_hanging_handler_is_answered_at_its_deadline() {
     let (server, calls) = TestServer::fixture();
     let case = cases::handler_timeout();
-    let before = snapshot(&calls);
+    let before = calls.snapshot();
     let started = Instant::now();
-    let response = server.send(&case.request).await;
+    let response = peer::send(server.addr(), &case.request);
     let elapsed = started.elapsed();
     case.check(&response, &before, &calls);
     assert!(
         elapsed >= TIMEOUT,
         "answered before the deadline: {elapsed:?}"
     );
-    assert!(elapsed < HANG / 4, "answered after {elapsed:?}");
+    assert!(elapsed < HANDLER_SLEEP / 4, "answered after {elapsed:?}");
 }

@@ -7,10 +7,12 @@
 //! order of the answers, not by a pause.
 
 use callback_actix::prelude::*;
-use callback_tests::fixture::{BODY_TIMEOUT, Calls, Case, Response, cases, routes};
-use callback_tests::{PATIENCE, RawReply, TestServer, read_reply, wire_bytes};
+use callback_contract::fixture::BODY_TIMEOUT;
+use callback_contract::peer::{connect, read_reply, wire_bytes};
+use callback_contract::{Calls, Case, PATIENCE, RawReply, cases, run};
+use callback_tests::{TestServer, routes};
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -31,9 +33,7 @@ impl SlowClient {
         let (ready_tx, ready) = mpsc::channel();
         let started = Instant::now();
         let thread = std::thread::spawn(move || {
-            let mut stream = TcpStream::connect(addr).expect("connect");
-            stream.set_nodelay(true).expect("no delay");
-            stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+            let mut stream = connect(addr);
             stream.write_all(&prefix).expect("the head is written");
             let mut writer = stream.try_clone().expect("a writing handle");
             let (done_tx, done) = mpsc::channel::<()>();
@@ -76,14 +76,10 @@ impl SlowClient {
 /// Sends valid callbacks one after another while slow clients are stuck,
 /// checks each, and returns when the last was answered.
 fn serve_valid_callbacks(server: &TestServer, calls: &Calls, count: usize) -> Instant {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
     let valid: Vec<Case> = (0..count)
         .map(|i| cases::handled(Event::ALL[i % Event::COUNT]))
         .collect();
-    runtime.block_on(server.run(calls, &valid));
+    run(server.addr(), calls, &valid);
     Instant::now()
 }
 
@@ -96,13 +92,6 @@ fn head_and_body(case: &Case) -> (Vec<u8>, Vec<u8>) {
         .expect("a head")
         + 4;
     (bytes[..end].to_vec(), bytes[end..].to_vec())
-}
-
-fn expect_response(reply: RawReply, what: &str) -> Response {
-    match reply {
-        RawReply::Response(response) => response,
-        RawReply::Closed => panic!("{what}: closed without an answer"),
-    }
 }
 
 /// Checks that `slow` clients were cut off with `status` (and `code`, for
@@ -118,7 +107,7 @@ fn expect_cut_off(
 ) {
     for (i, client) in slow.into_iter().enumerate() {
         let (reply, answered, after) = client.answer();
-        let response = expect_response(reply, &format!("slow client {i}"));
+        let response = reply.expect_response(&format!("slow client {i}"));
         assert_eq!(response.status, status, "slow client {i}");
         if let Some(code) = code {
             let body: serde_json::Value = serde_json::from_slice(&response.body).expect("JSON");
@@ -159,7 +148,7 @@ fn a_body_sent_a_byte_at_a_time_within_the_body_timeout_is_handled() {
     let (head, body) = head_and_body(&case);
     let client = SlowClient::start(server.addr(), head, body, Duration::from_millis(1));
     let (reply, _, after) = client.answer();
-    let response = expect_response(reply, "fast trickle");
+    let response = reply.expect_response("fast trickle");
     case.check(&response, &[0; Event::COUNT], &calls);
     assert!(after < BODY_TIMEOUT, "{after:?}");
 }

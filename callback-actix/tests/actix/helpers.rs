@@ -2,14 +2,14 @@
 //! `callback_actix::test::signed` for a valid callback and
 //! `callback_actix::test::request` for any `TestCallback`, broken or not.
 
-mod common;
-
+use crate::server::routes;
 use actix_web::App;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::test::{call_service, init_service};
 use callback_actix::prelude::*;
 use callback_actix::test::{request, signed};
-use common::{Calls, callback, routes, secret};
+use callback_contract::Calls;
+use callback_contract::fixture::{callback, secret};
 
 #[actix_web::test]
 async fn signed_builds_a_callback_the_routes_accept() {
