@@ -411,8 +411,8 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "ZOHO_INVOKE_BASE_URL: the base URL \"http://127.0.0.1:9\" is not usable: it must \
-             not carry credentials (user:password@); they would be printed and written into the \
-             manifest; give one such as \"https://ext.example.com\""
+             not carry credentials (user:password@): URLs are printed and logged; give \
+             credentials another way; give one such as \"https://ext.example.com\""
         );
         assert!(!format!("{err:?}").contains("hunter2"));
     }

@@ -3,13 +3,14 @@
 //! 127.0.0.1 that checks every `HASH`) and stores them; without it, nothing
 //! calls out.
 
-#[path = "../../../callback-invoke/tests/support/fake_zoho.rs"]
+#[path = "../../../../callback-invoke/tests/support/fake_zoho.rs"]
 mod fake_zoho;
 
-mod common;
+use crate::common;
 
 use actix_web::App;
 use actix_web::test as actix_test;
+use callback_actix::callback_core::testing::TestCallback;
 use callback_actix::prelude::*;
 use callback_actix::test::request;
 use fake_zoho::{FakeZoho, Reply};
@@ -134,8 +135,8 @@ fn credentials_in_the_invoke_base_url_stop_the_server_without_being_shown() {
     assert_eq!(
         stderr,
         "error: ZOHO_INVOKE_BASE_URL: the base URL \"http://127.0.0.1:9\" is not usable: it \
-         must not carry credentials (user:password@); they would be printed and written into \
-         the manifest; give one such as \"https://ext.example.com\"\n"
+         must not carry credentials (user:password@): URLs are printed and logged; give \
+         credentials another way; give one such as \"https://ext.example.com\"\n"
     );
     assert!(!stdout.contains("hunter2") && !stderr.contains("hunter2"));
 }

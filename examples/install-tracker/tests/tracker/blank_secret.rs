@@ -2,7 +2,7 @@
 //! secret: it exits non-zero before listening, with one line on standard
 //! error that starts with `error:` and says the secret is empty.
 
-mod common;
+use crate::common;
 
 use common::Tracker;
 

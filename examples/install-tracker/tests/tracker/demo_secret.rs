@@ -3,7 +3,7 @@
 //! its log and on standard error; a release build refuses to start with it,
 //! saying how to set a real one.
 
-mod common;
+use crate::common;
 
 use common::Tracker;
 use install_tracker::config::DEMO_SECRET_WARNING;

@@ -4,9 +4,10 @@
 //! nobody (`403`) while it is bound to an address other machines may reach.
 //! The server says which at start, and never shows the token.
 
-mod common;
+use crate::common;
 
 use actix_web::{App, test as actix_test};
+use callback_actix::callback_core::testing::TestCallback;
 use callback_actix::prelude::*;
 use callback_actix::test::request;
 use common::{Tracker, get};

@@ -7,7 +7,7 @@
 //! were in flight are stored at most once, and no invalid one is stored.
 //! Three kills in a row, then a last restart that serves a new callback.
 
-mod common;
+use crate::common;
 
 use common::{Kind, Tracker, client, event_of, integrity, org_of, send, stored};
 use std::collections::BTreeSet;

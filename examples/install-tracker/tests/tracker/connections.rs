@@ -3,7 +3,7 @@
 //! unanswered, and is served once the others close. And a client that does
 //! not finish its request headers is answered `408` within the server's 3 s.
 
-mod common;
+use crate::common;
 
 use common::Tracker;
 use std::io::{ErrorKind, Read, Write};

@@ -4,7 +4,7 @@
 //! others, which it then says, naming each file.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::Tracker;
 use install_tracker::db::database_files;

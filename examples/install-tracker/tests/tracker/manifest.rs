@@ -2,7 +2,7 @@
 //! found are exactly the ones mounted, and the committed
 //! `plugin-manifest.json` lists them.
 
-use callback_actix::callback_core::manifest::check_drift;
+use callback_build::check_drift;
 
 #[test]
 fn the_mounted_handlers_are_the_ones_the_build_script_found() {
@@ -16,7 +16,7 @@ fn the_mounted_handlers_are_the_ones_the_build_script_found() {
 #[test]
 fn the_committed_manifest_holds_the_generated_section() {
     let manifest: serde_json::Value =
-        serde_json::from_str(include_str!("../plugin-manifest.json")).expect("manifest is JSON");
+        serde_json::from_str(include_str!("../../plugin-manifest.json")).expect("manifest is JSON");
     let generated: serde_json::Value = serde_json::from_str(include_str!(concat!(
         env!("OUT_DIR"),
         "/callback-listener.json"

@@ -14,7 +14,7 @@
 //! LOAD_CALLBACKS=100000 cargo test -p install-tracker --release --test load -- --nocapture
 //! ```
 
-mod common;
+use crate::common;
 
 use common::{Answer, Kind, Tracker, client, event_of, org_count, org_of, send, stored};
 use std::collections::HashMap;

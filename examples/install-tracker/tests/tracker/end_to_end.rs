@@ -3,7 +3,7 @@
 //! `callback` binary, the state read back over HTTP, a tampered callback
 //! that changes nothing, and a restart that keeps the state.
 
-mod common;
+use crate::common;
 
 use callback_actix::prelude::Event;
 use common::Tracker;

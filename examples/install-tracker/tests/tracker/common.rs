@@ -2,8 +2,9 @@
 //! signed (or deliberately bad) callbacks the load and crash tests send it
 //! over real HTTP, each carrying a unique org id so that the database can be
 //! checked callback by callback afterwards.
-#![allow(dead_code, unreachable_pub)] // each test binary uses a different part
+#![allow(unreachable_pub)]
 
+use callback_actix::callback_core::testing::TestCallback;
 use callback_actix::prelude::*;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::HashMap;

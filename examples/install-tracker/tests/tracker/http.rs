@@ -3,6 +3,7 @@
 //! the state back.
 
 use actix_web::{App, test};
+use callback_actix::callback_core::testing::TestCallback;
 use callback_actix::prelude::*;
 use callback_actix::test::{request, signed};
 use install_tracker::{Db, ReadAccess, app_config, callback_routes};
