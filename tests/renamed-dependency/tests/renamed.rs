@@ -1,6 +1,7 @@
 //! The macros expand against a renamed dependency, and the result dispatches.
 
 use actix_web::{App, test};
+use zoho::callback_core::testing::TestCallback;
 use zoho::prelude::*;
 use zoho::test::request;
 
@@ -9,7 +10,7 @@ async fn handlers_compiled_against_a_renamed_dependency_dispatch() {
     let handlers = renamed_dependency::handlers();
     let info = handlers.iter().next().unwrap().info();
     assert_eq!(
-        (info.event, info.path),
+        (info.event, &*info.path),
         (Event::Install, "/renamed/install")
     );
 
