@@ -25,6 +25,7 @@
 //!
 //! [`callback-core`]: https://docs.rs/callback-core
 
+mod desk;
 mod event;
 mod handler;
 mod path;
@@ -43,6 +44,7 @@ mod attr;
 /// which the lookup also reports but a normal build cannot see.
 pub const RUNTIME_PACKAGES: &[&str] = &["callback-actix", "callback-core"];
 
+pub use desk::{DeskEventKind, DeskEventType, MAX_SUBSCRIPTION_FIELDS};
 pub use event::{Event, UnknownEvent};
 pub use handler::{DuplicateEvent, HandlerInfo, check_unique, earlier_of_same_event};
 pub use path::{DEFAULT_PATH_PREFIX, PathError, default_path, validate_path};
