@@ -6,6 +6,7 @@ use crate::hash::{HmacSha256Fields, InvokeHashKey, InvokeHashScheme};
 use crate::request::Invoke;
 use crate::response::ResponseFormat;
 use crate::retry::RetryPolicy;
+use crate::storage::{StorageLimiters, StorageSettings};
 use callback_core::base_url::without_credentials;
 use callback_core::{BaseUrl, Callback, OrgId, Secret, SecurityContext};
 use std::fmt;
@@ -71,6 +72,7 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) format: ResponseFormat,
+    pub(crate) storage: StorageLimiters,
 }
 
 impl InvokeClient {
@@ -88,6 +90,7 @@ impl InvokeClient {
             retry: RetryPolicy::default(),
             scheme: Arc::new(HmacSha256Fields::default()),
             format: ResponseFormat::default(),
+            storage: StorageSettings::default(),
             http: None,
         }
     }
@@ -130,6 +133,11 @@ impl InvokeClient {
         self.inner.retry
     }
 
+    /// How extension storage is called.
+    pub fn storage_settings(&self) -> &StorageSettings {
+        &self.inner.storage.settings
+    }
+
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
     }
@@ -147,6 +155,7 @@ impl fmt::Debug for InvokeClient {
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("retry", &inner.retry)
             .field("format", &inner.format)
+            .field("storage", &inner.storage)
             .finish()
     }
 }
@@ -186,6 +195,7 @@ pub struct InvokeClientBuilder {
     retry: RetryPolicy,
     scheme: Arc<dyn InvokeHashScheme>,
     format: ResponseFormat,
+    storage: StorageSettings,
     http: Option<reqwest::Client>,
 }
 
@@ -219,7 +229,9 @@ impl InvokeClientBuilder {
     }
 
     /// How long one attempt may take, from connecting to the end of Zoho's
-    /// answer (default 10 s). Keep it, times the attempts, under the
+    /// answer (default 10 s). The whole call, every attempt and wait, is
+    /// bounded by the retry policy's budget
+    /// ([`RetryPolicy::budget`], 30 s by default): keep that under the
     /// callback's own deadline when calling from a handler.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -244,9 +256,17 @@ impl InvokeClientBuilder {
         self
     }
 
-    /// When to retry (default [`RetryPolicy::default`]).
+    /// When to retry, and the time budget of a call (default
+    /// [`RetryPolicy::default`]: two retries, 30 s).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The value size limit, delete method and rate limits of extension
+    /// storage (default [`StorageSettings::default`]: the documented ones).
+    pub fn storage(mut self, settings: StorageSettings) -> Self {
+        self.storage = settings;
         self
     }
 
@@ -292,6 +312,10 @@ impl InvokeClientBuilder {
         if self.max_response_bytes == 0 {
             return Err(BuildError::ZeroResponseLimit);
         }
+        if self.retry.budget_value().is_zero() {
+            return Err(BuildError::ZeroBudget);
+        }
+        let storage = StorageLimiters::new(self.storage)?;
         let default_url = self.data_centre.desk_url();
         let base = match &self.base_url {
             Some(url) => {
@@ -338,6 +362,7 @@ impl InvokeClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 format: self.format,
+                storage,
             }),
         })
     }

@@ -1,5 +1,6 @@
 //! What can go wrong building a client or calling Zoho.
 
+use crate::storage::StorageError;
 use serde_json::Value;
 use std::fmt;
 use std::time::Duration;
@@ -45,7 +46,10 @@ pub enum InvokeError {
     Timeout {
         /// The call.
         call: InvokeCall,
-        /// The per-attempt timeout that passed.
+        /// The time the last attempt had: the per-attempt timeout, or what
+        /// was left of the call's budget
+        /// ([`RetryPolicy::budget`](crate::RetryPolicy::budget)) when that
+        /// was shorter.
         timeout: Duration,
     },
     /// Zoho's Invoke API itself answered with a non-2xx status (for example
@@ -111,6 +115,48 @@ pub enum InvokeError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The target's answer does not have the shape a typed call reads (for
+    /// example config params without their `data` array). Nothing of the
+    /// answer is kept but the kind of what was found.
+    #[error(
+        "the answer of {call} does not have the expected shape: `{field}` should be {expected}, found {found}"
+    )]
+    UnexpectedAnswer {
+        /// The call.
+        call: InvokeCall,
+        /// Where the field was looked for, from Zoho's wrapper down, for
+        /// example `response.statusMessage.data`.
+        field: String,
+        /// What it should be, for example `an array`.
+        expected: &'static str,
+        /// What was found instead, for example `a JSON string` or `no such
+        /// field in a JSON object`.
+        found: String,
+    },
+    /// A storage call breaks one of the documented limits of extension
+    /// storage, checked before sending; nothing was sent.
+    #[error("the storage call {call} was not sent: {error}")]
+    Storage {
+        /// The call.
+        call: InvokeCall,
+        /// Which limit, and by how much.
+        error: StorageError,
+    },
+    /// The log group already holds a parent and 9 children, Zoho's limit
+    /// per reference; nothing was sent.
+    #[error(
+        "the extension log was not sent: the group {reference:?} already has {limit} logs \
+         (a parent and {} children), Zoho's limit per reference",
+        limit - 1
+    )]
+    LogGroupFull {
+        /// The call.
+        call: InvokeCall,
+        /// The group's reference.
+        reference: String,
+        /// The most logs a reference groups (10).
+        limit: usize,
+    },
     /// [`InvokeResponse::json`](crate::InvokeResponse::json) could not read
     /// the target's answer as the type asked for.
     #[error("the answer of {call} is not a `{type_name}`: {reason}")]
@@ -144,6 +190,9 @@ impl InvokeError {
             | InvokeError::TooLarge { call, .. }
             | InvokeError::Target { call, .. }
             | InvokeError::MalformedWrapper { call, .. }
+            | InvokeError::UnexpectedAnswer { call, .. }
+            | InvokeError::Storage { call, .. }
+            | InvokeError::LogGroupFull { call, .. }
             | InvokeError::Decode { call, .. }
             | InvokeError::InvalidRequest { call, .. } => call,
         }
@@ -200,6 +249,12 @@ pub enum BuildError {
     /// A response size limit of zero would fail every call.
     #[error("the response size limit must be larger than zero")]
     ZeroResponseLimit,
+    /// A time budget of zero would fail every call.
+    #[error("the time budget of a call must be longer than zero")]
+    ZeroBudget,
+    /// A storage rate limit over a period of zero means nothing.
+    #[error("the storage rate limit for {0} must be over a period longer than zero")]
+    ZeroRatePeriod(&'static str),
     /// The HTTP client could not be created (TLS initialisation).
     #[error("the HTTP client could not be created: {0}")]
     HttpClient(String),

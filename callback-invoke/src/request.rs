@@ -5,11 +5,15 @@ use crate::error::{InvokeCall, InvokeError};
 use crate::hash::{InvokeField, InvokeFields};
 use crate::redact::Redactor;
 use crate::response::InvokeResponse;
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryPolicy, parse_retry_after};
+use backon::Retryable;
 use callback_core::{OrgId, SecurityContext};
 use reqwest::Method;
 use serde::Serialize;
-use std::time::{Duration, Instant};
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -113,7 +117,10 @@ impl Invoke {
 /// println!("Jira answered {}", created.status());
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
+///
+/// `Debug` shows the method, the target's host, the names of the query
+/// parameters and headers and the length of the body, never their values
+/// (a header may carry a token, a body a secure config param).
 #[must_use = "a request does nothing until it is sent"]
 pub struct InvokeRequest {
     invoke: Invoke,
@@ -124,6 +131,26 @@ pub struct InvokeRequest {
     body: Option<String>,
     connection: Option<String>,
     invalid: Option<String>,
+    /// Values redacted from any text kept from the answer, besides the
+    /// call's credentials (the values of secure config params sent).
+    sensitive: Vec<String>,
+}
+
+impl fmt::Debug for InvokeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |pairs: &[(String, String)]| -> Vec<String> {
+            pairs.iter().map(|(name, _)| name.clone()).collect()
+        };
+        f.debug_struct("InvokeRequest")
+            .field("invoke", &self.invoke)
+            .field("method", &self.method)
+            .field("target_host", &target_host(&self.url))
+            .field("query", &names(&self.query))
+            .field("headers", &names(&self.headers))
+            .field("body_bytes", &self.body.as_ref().map(String::len))
+            .field("connection", &self.connection)
+            .finish_non_exhaustive()
+    }
 }
 
 impl InvokeRequest {
@@ -137,7 +164,23 @@ impl InvokeRequest {
             body: None,
             connection: None,
             invalid: None,
+            sensitive: Vec::new(),
         }
+    }
+
+    /// The call this request makes, as errors name it.
+    pub(crate) fn call(&self) -> InvokeCall {
+        InvokeCall {
+            method: self.method.to_string(),
+            host: target_host(&self.url).to_owned(),
+        }
+    }
+
+    /// Also redacts each of `values` from any text kept from the answer.
+    pub(crate) fn sensitive(mut self, values: impl IntoIterator<Item = String>) -> Self {
+        self.sensitive
+            .extend(values.into_iter().filter(|v| !v.is_empty()));
+        self
     }
 
     /// Adds a query parameter for the target (sent in `queryParams`); a
@@ -209,10 +252,7 @@ impl InvokeRequest {
     /// `Ok` only when Zoho answered 2xx with a well-formed wrapper and the
     /// target answered 2xx; every other outcome is an [`InvokeError`].
     pub async fn send(self) -> Result<InvokeResponse, InvokeError> {
-        let call = InvokeCall {
-            method: self.method.to_string(),
-            host: target_host(&self.url).to_owned(),
-        };
+        let call = self.call();
         let span = tracing::info_span!(
             "zoho_invoke",
             method = %call.method,
@@ -271,40 +311,61 @@ impl InvokeRequest {
             .iter()
             .filter_map(|&f| fields.value(f).map(|v| (f.name(), v)))
             .collect();
-        let attempt = Attempt {
+        let mut redacted = vec![
+            self.invoke.security_context.expose(),
+            inner.secret.expose(),
+            &hash,
+        ];
+        redacted.extend(self.sensitive.iter().map(String::as_str));
+        let deadline = Instant::now() + inner.retry.budget_value();
+        let attempt = &Attempt {
             client: &self.invoke.client,
             call: &call,
             org_id: self.invoke.org_id.to_string(),
             hash: &hash,
             form: &form,
-            redact: Redactor::new(&[
-                self.invoke.security_context.expose(),
-                inner.secret.expose(),
-                &hash,
-            ]),
+            redact: Arc::new(Redactor::new(&redacted)),
+            deadline,
         };
         let may_retry = RetryPolicy::is_idempotent(&self.method);
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let failure = match attempt.once(attempts).await {
-                Ok(answer) => return Ok(answer),
-                Err(failure) => failure,
-            };
-            if !(may_retry && failure.retryable && attempts <= inner.retry.max_retries_value()) {
-                tracing::Span::current().record("attempts", attempts);
-                return Err(failure.error);
-            }
-            let wait = inner.retry.backoff(attempts, failure.retry_after);
-            tracing::info!(
-                attempt = attempts,
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                error = %failure.error,
-                "retrying the Zoho Invoke call"
-            );
-            tokio::time::sleep(wait).await;
-        }
+        // Counted here rather than by `backon`, which does not say.
+        let attempts = &AtomicU32::new(0);
+        let result = (|| attempt.once(attempts.fetch_add(1, Ordering::Relaxed) + 1))
+            .retry(inner.retry.backoffs())
+            .sleep(tokio::time::sleep)
+            .when(|failure: &Failure| may_retry && failure.retryable)
+            .adjust(|failure, backoff| {
+                let left = deadline.saturating_duration_since(Instant::now());
+                let wait = RetryPolicy::wait(backoff?, failure.retry_after, left);
+                if wait.is_none() {
+                    tracing::info!(
+                        attempt = attempts.load(Ordering::Relaxed),
+                        left_ms = millis(left),
+                        retry_after_ms = failure.retry_after.map(millis),
+                        "not retrying the Zoho Invoke call: the wait would leave too little of its time budget"
+                    );
+                }
+                wait
+            })
+            .notify(|failure, wait| {
+                tracing::info!(
+                    attempt = attempts.load(Ordering::Relaxed),
+                    wait_ms = millis(wait),
+                    error = %failure.error,
+                    "retrying the Zoho Invoke call"
+                );
+            })
+            .await;
+        result.map_err(|failure| {
+            tracing::Span::current().record("attempts", attempts.load(Ordering::Relaxed));
+            failure.error
+        })
     }
+}
+
+/// `wait` in whole milliseconds, for a log field.
+fn millis(wait: Duration) -> u64 {
+    u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Everything one attempt needs; the same for every attempt.
@@ -314,7 +375,9 @@ struct Attempt<'a> {
     org_id: String,
     hash: &'a str,
     form: &'a [(&'a str, &'a str)],
-    redact: Redactor,
+    redact: Arc<Redactor>,
+    /// When the call's time budget ends.
+    deadline: Instant,
 }
 
 /// A failed attempt, and whether another may be made.
@@ -337,16 +400,22 @@ impl Failure {
 impl Attempt<'_> {
     async fn once(&self, attempts: u32) -> Result<InvokeResponse, Failure> {
         let inner = self.client.inner();
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        let timeout = inner.timeout.min(left);
+        if timeout.is_zero() {
+            let call = self.call.clone();
+            return Err(Failure::new(InvokeError::Timeout { call, timeout }, false));
+        }
         let sent = inner
             .http
             .post(&inner.invoke_url)
             .query(&[("orgId", self.org_id.as_str())])
             .header("HASH", self.hash)
-            .timeout(inner.timeout)
+            .timeout(timeout)
             .form(self.form)
             .send()
             .await;
-        let answer = sent.map_err(|e| self.transport(e))?;
+        let answer = sent.map_err(|e| self.transport(e, timeout))?;
         let zoho_status = answer.status().as_u16();
         if (300..400).contains(&zoho_status) {
             // Not followed (the client's policy is `none`), and not read.
@@ -354,8 +423,12 @@ impl Attempt<'_> {
             let status = zoho_status;
             return Err(Failure::new(InvokeError::Redirect { call, status }, false));
         }
-        let retry_after = retry_after(&answer);
-        let bytes = self.read_body(answer, zoho_status).await?;
+        let retry_after = answer
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let bytes = self.read_body(answer, zoho_status, timeout).await?;
         if !(200..300).contains(&zoho_status) {
             let error = InvokeError::Zoho {
                 call: self.call.clone(),
@@ -368,29 +441,30 @@ impl Attempt<'_> {
                 retry_after,
             });
         }
-        let (status, body, wrapper) = inner
+        let answer = inner
             .format
             .read(zoho_status, &bytes, &self.redact)
             .map_err(|reason| {
                 let call = self.call.clone();
                 Failure::new(InvokeError::MalformedWrapper { call, reason }, false)
             })?;
-        if !(200..300).contains(&status) {
+        if !(200..300).contains(&answer.status) {
             let error = InvokeError::Target {
                 call: self.call.clone(),
-                status,
-                body: self.redact.value(body),
+                status: answer.status,
+                body: self.redact.value(answer.body),
             };
             return Err(Failure::new(
                 error,
-                RetryPolicy::is_retryable_status(status),
+                RetryPolicy::is_retryable_status(answer.status),
             ));
         }
         Ok(InvokeResponse::new(
             self.call.clone(),
-            (status, body, wrapper),
+            answer,
             zoho_status,
             attempts,
+            Arc::clone(&self.redact),
         ))
     }
 
@@ -401,6 +475,7 @@ impl Attempt<'_> {
         &self,
         mut answer: reqwest::Response,
         status: u16,
+        timeout: Duration,
     ) -> Result<Vec<u8>, Failure> {
         let limit = self.client.inner().max_response_bytes;
         let too_large = || {
@@ -420,7 +495,11 @@ impl Attempt<'_> {
         }
         let capacity = declared.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
         let mut body = Vec::with_capacity(capacity);
-        while let Some(chunk) = answer.chunk().await.map_err(|e| self.transport(e))? {
+        while let Some(chunk) = answer
+            .chunk()
+            .await
+            .map_err(|e| self.transport(e, timeout))?
+        {
             if chunk.len() > limit - body.len() {
                 return Err(too_large());
             }
@@ -429,12 +508,12 @@ impl Attempt<'_> {
         Ok(body)
     }
 
-    /// No answer: a timeout, or any other transport failure. Both may be
-    /// retried (for idempotent methods): nothing was answered.
-    fn transport(&self, err: reqwest::Error) -> Failure {
+    /// No answer: a timeout (after `timeout`), or any other transport
+    /// failure. Both may be retried (for idempotent methods): nothing was
+    /// answered.
+    fn transport(&self, err: reqwest::Error, timeout: Duration) -> Failure {
         let call = self.call.clone();
         if err.is_timeout() {
-            let timeout = self.client.inner().timeout;
             return Failure::new(InvokeError::Timeout { call, timeout }, true);
         }
         let reason = self.redact.text(&error_chain(&err.without_url()));
@@ -455,13 +534,6 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
-}
-
-/// A `Retry-After` in whole seconds.
-fn retry_after(answer: &reqwest::Response) -> Option<Duration> {
-    let value = answer.headers().get(reqwest::header::RETRY_AFTER)?;
-    let seconds: u64 = value.to_str().ok()?.trim().parse().ok()?;
-    Some(Duration::from_secs(seconds))
 }
 
 /// The longest message kept from an error answer of Zoho's, in characters.
@@ -546,6 +618,31 @@ mod tests {
             "{{domain}}.atlassian.net"
         );
         assert_eq!(target_host("/relative"), "<no host>");
+    }
+
+    #[test]
+    fn debug_shows_names_never_values() {
+        let client = InvokeClient::builder(callback_core::Secret::new("s3cr3t").unwrap())
+            .build()
+            .unwrap();
+        let zoho = client.bind(OrgId::new(1), SecurityContext::new("ctx-9f2"));
+        let request = zoho
+            .external(Method::POST, "https://api.example.com/hooks?token=t0k3n")
+            .header("Authorization", "Bearer b3ar3r")
+            .query("apiKey", "k3y")
+            .body("{\"password\":\"pa55\"}");
+        let shown = format!("{request:?}");
+        for hidden in ["s3cr3t", "ctx-9f2", "t0k3n", "b3ar3r", "k3y", "pa55"] {
+            assert!(!shown.contains(hidden), "{hidden}: {shown}");
+        }
+        for name in [
+            "api.example.com",
+            "\"Authorization\"",
+            "\"apiKey\"",
+            "body_bytes: Some(19)",
+        ] {
+            assert!(shown.contains(name), "{name}: {shown}");
+        }
     }
 
     #[test]
