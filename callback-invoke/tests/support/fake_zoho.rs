@@ -4,8 +4,15 @@
 //! `orgId` in the query, a form body, a `HASH` header) and recomputes the
 //! `HASH` with its own code, written here directly with `hmac` and `sha2`
 //! (not with the crate under test): a mismatch is `401`. Then it answers as
-//! scripted, by default `200` with the call it received echoed back as the
-//! target's answer, inside the documented wrapper.
+//! scripted; unscripted, it plays Desk for the extension data APIs (config
+//! params, storage and logs, kept in memory, reached only through the
+//! literal `{{installationId}}`), and echoes any other call back as the
+//! target's answer.
+//!
+//! Every answer has Zoho's shape, as Zoho's sample servers read it:
+//! `{"response": "<JSON as a string>"}`, the target's answer under
+//! `statusMessage` in that JSON, its status as `statusCode` next to it
+//! ([`zoho_answer`]).
 //!
 //! Only `actix-web`, `serde_json`, `hmac` and `sha2` are used, so other
 //! crates' tests can include this file with `#[path]`.
@@ -19,7 +26,7 @@ use sha2::Sha256;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The fields public code hashes, in its order.
 pub const PUBLIC_CODE_FIELDS: &[&str] = &[
@@ -30,17 +37,31 @@ pub const PUBLIC_CODE_FIELDS: &[&str] = &[
     "connectionLinkName",
 ];
 
+/// The path Desk's config params API is reached at.
+pub const CONFIG_PARAMS: &str = "/api/v1/installedExtensions/{{installationId}}/configParams";
+/// The path Desk's extension storage is reached at.
+pub const STORAGE: &str = "/api/v1/installedExtensions/{{installationId}}/storage";
+/// The path Desk's extension logs are added at.
+pub const EXTENSION_LOGS: &str = "/api/v1/extensionLogs";
+
 /// How the fake answers one call (after the `HASH` check passed).
 #[derive(Clone, Debug)]
 pub enum Reply {
-    /// `200 {"response": "<the echo as a JSON string>", "statusCode": 200}`.
+    /// `200`, the call it received echoed back as the target's answer, in
+    /// Zoho's shape ([`zoho_answer`]).
     Echo,
-    /// `200 {"response": <the echo as a JSON value>, "statusCode": 200}`.
+    /// As [`Reply::Echo`], with `response` a JSON object rather than a
+    /// string holding one.
     EchoValue,
     /// Zoho itself answers `status` with `body`.
     Zoho(u16, String),
-    /// `200`, the target answered `status` with `body`.
+    /// Zoho itself answers `status` with these headers and `body`.
+    ZohoWith(u16, Vec<(String, String)>, String),
+    /// `200`, the target answered `status` with `body`, in Zoho's shape.
     Target(u16, Value),
+    /// `200 {"response": "<body as a JSON string>", "statusCode": 200}`: a
+    /// `response` without `statusMessage`, the shape read before Zoho's.
+    Bare(Value),
     /// `200` with this body, as it is.
     Raw(String),
     /// Waits, then answers as [`Reply::Echo`].
@@ -69,6 +90,8 @@ pub struct Received {
     pub fields: Vec<(String, String)>,
     /// Whether the `HASH` matched the fake's own computation.
     pub hash_ok: bool,
+    /// When it arrived.
+    pub at: Instant,
 }
 
 impl Received {
@@ -89,6 +112,25 @@ impl Received {
     pub fn json_field(&self, name: &str) -> Option<Value> {
         serde_json::from_str(self.field(name)?).ok()
     }
+
+    /// The string value of query parameter `name` for the target.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.json_field("queryParams")?
+            .get(name)?
+            .as_str()
+            .map(str::to_owned)
+    }
+}
+
+/// What the fake keeps for the extension data APIs.
+#[derive(Default)]
+struct Desk {
+    /// Config params, in order: `{"name", "value"}` objects.
+    config_params: Vec<Value>,
+    /// Stored values: `{"key", "queriableValue", "value"}` objects.
+    storage: Vec<Value>,
+    /// Extension logs, as posted.
+    logs: Vec<Value>,
 }
 
 struct Shared {
@@ -96,6 +138,7 @@ struct Shared {
     hash_fields: Vec<String>,
     received: Mutex<Vec<Received>>,
     script: Mutex<VecDeque<Reply>>,
+    desk: Mutex<Desk>,
 }
 
 /// A running fake Invoke API.
@@ -118,6 +161,7 @@ impl FakeZoho {
             hash_fields: fields.iter().map(|f| (*f).to_owned()).collect(),
             received: Mutex::new(Vec::new()),
             script: Mutex::new(VecDeque::new()),
+            desk: Mutex::new(Desk::default()),
         });
         let data = web::Data::from(Arc::clone(&shared));
         let server = HttpServer::new(move || {
@@ -156,6 +200,38 @@ impl FakeZoho {
     pub fn calls(&self) -> usize {
         self.shared.received.lock().unwrap().len()
     }
+
+    /// Sets the installation's config params, as the customer would.
+    pub fn config_params(&self, params: &[(&str, &str)]) -> &Self {
+        self.shared.desk.lock().unwrap().config_params = params
+            .iter()
+            .map(|(name, value)| json!({"name": name, "value": value}))
+            .collect();
+        self
+    }
+
+    /// The installation's config params as `(name, value)`.
+    pub fn config_params_now(&self) -> Vec<(String, String)> {
+        let desk = self.shared.desk.lock().unwrap();
+        desk.config_params
+            .iter()
+            .map(|p| (text(&p["name"]), text(&p["value"])))
+            .collect()
+    }
+
+    /// Every stored value, as `{"key", "queriableValue", "value"}`.
+    pub fn stored(&self) -> Vec<Value> {
+        self.shared.desk.lock().unwrap().storage.clone()
+    }
+
+    /// Every extension log added, as posted.
+    pub fn logs(&self) -> Vec<Value> {
+        self.shared.desk.lock().unwrap().logs.clone()
+    }
+}
+
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
 }
 
 /// HMAC-SHA256 of `message` keyed with `secret`, lowercase hex.
@@ -207,6 +283,7 @@ async fn answer(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -
         content_type,
         fields,
         hash_ok: false,
+        at: Instant::now(),
     };
     let expected = hmac_sha256_hex(&shared.secret, &canonical(&shared.hash_fields, &received));
     received.hash_ok = received.hash.as_deref() == Some(expected.as_str());
@@ -227,25 +304,35 @@ async fn answer(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -
             "message": "the HASH does not match the request",
         }));
     }
-    let reply = shared
-        .script
-        .lock()
-        .unwrap()
-        .pop_front()
-        .unwrap_or(Reply::Echo);
+    let scripted = shared.script.lock().unwrap().pop_front();
+    let reply = match scripted {
+        Some(reply) => reply,
+        None => match desk(&received, &mut shared.desk.lock().unwrap()) {
+            Some((status, answer)) => Reply::Target(status, answer),
+            None => Reply::Echo,
+        },
+    };
     match reply {
-        Reply::Echo => wrapped(200, Value::String(echo(&received).to_string())),
-        Reply::EchoValue => wrapped(200, echo(&received)),
+        Reply::Echo => zoho_ok(zoho_answer(200, echo(&received), true)),
+        Reply::EchoValue => zoho_ok(zoho_answer(200, echo(&received), false)),
         Reply::Zoho(status, body) => status_with(status)
             .content_type("application/json")
             .body(body),
-        Reply::Target(status, body) => wrapped(status, Value::String(body.to_string())),
+        Reply::ZohoWith(status, headers, body) => {
+            let mut answer = status_with(status);
+            for (name, value) in headers {
+                answer.insert_header((name, value));
+            }
+            answer.content_type("application/json").body(body)
+        }
+        Reply::Target(status, body) => zoho_ok(zoho_answer(status, body, true)),
+        Reply::Bare(body) => zoho_ok(json!({"response": body.to_string(), "statusCode": 200})),
         Reply::Raw(body) => HttpResponse::Ok()
             .content_type("application/json")
             .body(body),
         Reply::Sleep(wait) => {
             actix_web::rt::time::sleep(wait).await;
-            wrapped(200, Value::String(echo(&received).to_string()))
+            zoho_ok(zoho_answer(200, echo(&received), true))
         }
         Reply::EchoRequestText(status) => status_with(status)
             .content_type("text/plain")
@@ -255,6 +342,99 @@ async fn answer(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -
             "message": quoted_request(&body, &received),
         })),
     }
+}
+
+/// Zoho's answer when the target answered `status` with `answer`:
+/// `{"response": "{\"statusMessage\": <answer>, \"statusCode\": <status>}"}`,
+/// `response` a JSON string (`as_string`) or the object itself.
+pub fn zoho_answer(status: u16, answer: Value, as_string: bool) -> Value {
+    let response = json!({"statusMessage": answer, "statusCode": status});
+    let response = if as_string {
+        Value::String(response.to_string())
+    } else {
+        response
+    };
+    json!({ "response": response })
+}
+
+fn zoho_ok(answer: Value) -> HttpResponse {
+    HttpResponse::Ok().json(answer)
+}
+
+/// Desk's part for the extension data APIs: the target's status and
+/// answer, or `None` for any other URL.
+fn desk(received: &Received, desk: &mut Desk) -> Option<(u16, Value)> {
+    let url = received.field("requestURL")?;
+    let method = received.field("requestType").unwrap_or_default();
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = &path[path.find('/').unwrap_or(path.len())..];
+    let body = received.json_field("postBody").unwrap_or(Value::Null);
+    if path.contains("/installedExtensions/") && !path.contains("/{{installationId}}/") {
+        return Some((404, json!({"errorCode": "URL_NOT_FOUND"})));
+    }
+    let ok = json!({"status": "success"});
+    match (method, path) {
+        ("GET", CONFIG_PARAMS) => Some((200, json!({"data": desk.config_params}))),
+        ("POST", CONFIG_PARAMS) => {
+            let Some(variables) = body["variables"].as_array() else {
+                return Some((422, json!({"errorCode": "INVALID_DATA"})));
+            };
+            for variable in variables {
+                let name = &variable["name"];
+                desk.config_params.retain(|p| &p["name"] != name);
+                desk.config_params.push(variable.clone());
+            }
+            Some((200, json!({"data": desk.config_params})))
+        }
+        ("POST", STORAGE) => {
+            let entries = match body {
+                Value::Array(entries) => entries,
+                one => vec![one],
+            };
+            for entry in entries {
+                desk.storage.retain(|e| e["key"] != entry["key"]);
+                desk.storage.push(entry);
+            }
+            Some((200, ok))
+        }
+        ("GET", STORAGE) => {
+            let from: usize = received
+                .query_param("from")
+                .and_then(|f| f.parse().ok())
+                .unwrap_or(1);
+            let limit: usize = received
+                .query_param("limit")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(usize::MAX);
+            let found: Vec<Value> = desk
+                .storage
+                .iter()
+                .filter(|e| selected(received, e))
+                .skip(from.saturating_sub(1))
+                .take(limit)
+                .cloned()
+                .collect();
+            Some((200, json!({ "data": found })))
+        }
+        ("DELETE", STORAGE) => {
+            desk.storage.retain(|e| !selected(received, e));
+            Some((200, ok))
+        }
+        ("POST", EXTENSION_LOGS) => {
+            desk.logs.push(body);
+            Some((200, ok))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a stored `entry` has the `key` and `queriableValue` asked for.
+fn selected(received: &Received, entry: &Value) -> bool {
+    ["key", "queriableValue"].iter().all(|name| {
+        received
+            .query_param(name)
+            .is_none_or(|wanted| entry[*name].as_str() == Some(wanted.as_str()))
+    })
 }
 
 fn status_with(status: u16) -> actix_web::HttpResponseBuilder {
@@ -268,11 +448,6 @@ fn quoted_request(body: &[u8], received: &Received) -> String {
         String::from_utf8_lossy(body),
         received.hash.as_deref().unwrap_or_default()
     )
-}
-
-/// The documented wrapper around a target's answer.
-fn wrapped(target_status: u16, response: Value) -> HttpResponse {
-    HttpResponse::Ok().json(json!({"response": response, "statusCode": target_status}))
 }
 
 /// The call as the target would have seen it (never the security context).

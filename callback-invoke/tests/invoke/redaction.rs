@@ -1,16 +1,8 @@
 //! Answers that echo the call's credentials back, in every spelling: none
-//! reaches an error's `Display` or `Debug`, or any log line at `TRACE`. A
-//! file of its own: `tracing` caches per call site whether anyone listens,
-//! so a thread-local subscriber is reliable only with no other test running
-//! in the process.
+//! reaches an error's `Display` or `Debug`, or any log line of this
+//! thread's at `TRACE` (`support::logs`).
 
-#[path = "support/fake_zoho.rs"]
-mod fake_zoho;
-#[path = "support/logs.rs"]
-mod logs;
-#[path = "support/spellings.rs"]
-mod spellings;
-
+use crate::support::{fake_zoho, logs, spellings};
 use callback_core::{OrgId, Secret, SecurityContext};
 use callback_invoke::{
     HmacSha256Fields, InvokeClient, InvokeError, InvokeFields, InvokeHashScheme, RetryPolicy,

@@ -1,14 +1,14 @@
 //! A signed `onConfigParamAdd` callback, mounted with the adapter (its
 //! `invoke` feature on), whose handler calls the fake Invoke API with the
-//! callback's own org id and security context.
+//! callback's own org id and security context, reading the installation's
+//! config params into a struct of its own.
 
-#[path = "support/fake_zoho.rs"]
-mod fake_zoho;
-
+use crate::support::fake_zoho;
 use actix_web::{App, test};
 use callback_actix::prelude::*;
 use callback_actix::test::request;
-use callback_invoke::NO_SECURITY_CONTEXT;
+use callback_core::testing::TestCallback;
+use callback_invoke::{NO_SECURITY_CONTEXT, SecureParam};
 use fake_zoho::{FakeZoho, Reply};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -17,18 +17,23 @@ const SECRET: &str = "end-to-end-secret-3a9d";
 const CONTEXT: &str = "sc-e2e-77f0c2d94be1";
 const ORG: u64 = 9_007_199_254_740_993; // beyond 2^53: stays exact
 
-/// What the handler read back through Zoho.
+/// The manifest's config params, as the platform's own example names them.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JiraConfig {
+    domain: String,
+    jira_auth_key: SecureParam,
+}
+
+/// What the handler read back through Zoho: the domain and the key.
 #[derive(Clone, Default)]
-struct Fetched(Arc<Mutex<Vec<Value>>>);
+struct Fetched(Arc<Mutex<Vec<(String, String)>>>);
 
 #[on_config_param_add]
 async fn config_added(zoho: Invoke, fetched: State<Fetched>) -> Result<(), HandlerError> {
-    let params: Value = zoho
-        .desk_get("/api/v1/installedExtensions/{{installationId}}/configParams")
-        .send()
-        .await?
-        .json()?;
-    fetched.0.0.lock().unwrap().push(params);
+    let config: JiraConfig = zoho.config_params().get_as().await?;
+    let key = config.jira_auth_key.expose().to_owned();
+    fetched.0.0.lock().unwrap().push((config.domain, key));
     Ok(())
 }
 
@@ -60,6 +65,10 @@ fn callback() -> TestCallback {
 #[actix_web::test]
 async fn a_signed_callback_calls_zoho_with_its_own_org_and_security_context() {
     let fake = FakeZoho::start(SECRET);
+    fake.config_params(&[
+        ("domain", "example.atlassian.net"),
+        ("jiraAuthKey", "k-81f2"),
+    ]);
     let fetched = Fetched::default();
     let app = test::init_service(App::new().service(routes(&fake, &fetched))).await;
 
@@ -76,8 +85,14 @@ async fn a_signed_callback_calls_zoho_with_its_own_org_and_security_context() {
         got.field("requestURL"),
         Some("https://desk.zoho.com/api/v1/installedExtensions/{{installationId}}/configParams")
     );
-    let echoed = fetched.0.lock().unwrap()[0].clone();
-    assert_eq!(echoed["headers"], json!({"orgId": "9007199254740993"}));
+    assert_eq!(
+        got.field("headers"),
+        Some(r#"{"orgId":"9007199254740993"}"#)
+    );
+    assert_eq!(
+        fetched.0.lock().unwrap()[..],
+        [("example.atlassian.net".to_owned(), "k-81f2".to_owned())]
+    );
 }
 
 #[actix_web::test]

@@ -1,9 +1,7 @@
 //! Known answers for the Invoke `HASH`, computed outside this crate with
 //! OpenSSL and recorded here, and the same values as sent over the wire.
 
-#[path = "support/fake_zoho.rs"]
-mod fake_zoho;
-
+use crate::support::fake_zoho;
 use callback_core::{OrgId, Secret, SecurityContext};
 use callback_invoke::{
     FieldEncoding, HmacSha256Fields, InvokeClient, InvokeFields, InvokeHashScheme,

@@ -1,10 +1,8 @@
 //! The warning logged when the Invoke API is reached over plain `http://`
-//! on a host other than this machine. A file of its own, as every test that
-//! captures logs (see support/logs.rs).
+//! on a host other than this machine, captured on the test's thread
+//! (`support::logs`).
 
-#[path = "support/logs.rs"]
-mod logs;
-
+use crate::support::logs;
 use callback_core::Secret;
 use callback_invoke::{DataCentre, InvokeClient};
 use logs::Logs;

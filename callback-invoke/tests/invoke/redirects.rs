@@ -3,9 +3,7 @@
 //! secret. Each test points the redirect at a second local listener and
 //! counts the connections it accepted.
 
-#[path = "support/raw_http.rs"]
-mod raw_http;
-
+use crate::support::raw_http;
 use callback_core::{OrgId, Secret, SecurityContext};
 use callback_invoke::{Invoke, InvokeCall, InvokeClient, InvokeClientBuilder, InvokeError};
 use raw_http::{RawReply, RawServer, answer};

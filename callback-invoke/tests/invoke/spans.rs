@@ -1,12 +1,7 @@
-//! The `tracing` output of Invoke calls. A file of its own: `tracing`
-//! caches per call site whether anyone listens, so a thread-local
-//! subscriber is reliable only with no other test running in the process.
+//! The `tracing` output of Invoke calls, captured on the test's thread
+//! (`support::logs`).
 
-#[path = "support/fake_zoho.rs"]
-mod fake_zoho;
-#[path = "support/logs.rs"]
-mod logs;
-
+use crate::support::{fake_zoho, logs};
 use callback_core::{OrgId, Secret, SecurityContext};
 use callback_invoke::{Invoke, InvokeClient, Method, RetryPolicy};
 use fake_zoho::{FakeZoho, Reply};

@@ -1,9 +1,7 @@
 //! Zoho's answer is read up to the client's limit and no further, whether
 //! its length is declared (`Content-Length`) or not (chunked).
 
-#[path = "support/raw_http.rs"]
-mod raw_http;
-
+use crate::support::raw_http;
 use callback_core::{OrgId, Secret, SecurityContext};
 use callback_invoke::{
     BuildError, DEFAULT_MAX_RESPONSE_BYTES, Invoke, InvokeClient, InvokeClientBuilder, InvokeError,
