@@ -3,6 +3,7 @@
 use crate::outcome::{Rejection, RejectionKind};
 use futures_util::{Stream, StreamExt};
 use std::fmt;
+use std::task::Poll;
 use std::time::Duration;
 
 /// Reads a whole body from `chunks`, the body stream of any HTTP stack.
@@ -33,17 +34,40 @@ where
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large(limit));
     }
-    let body = tokio::time::timeout(timeout, read_all(chunks, limit))
-        .await
-        .map_err(|_| {
-            Rejection::new(
-                RejectionKind::BodyUnreadable,
-                format!(
-                    "the request body did not arrive within {} ms",
-                    timeout.as_millis()
-                ),
-            )
-        })??;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut read = std::pin::pin!(read_all(chunks, limit));
+    // The timer is armed only for a body not complete by the second poll:
+    // HTTP servers call the handler as soon as the head is parsed and feed
+    // the body that came with it right after, so nearly every body is read
+    // by then, and registering and cancelling a timer for each would be a
+    // fifth of what the framework adds to a request (BENCHMARKS.md,
+    // "HTTP"). The task wakes itself after the first `Pending`, so the
+    // second poll comes even when the client sends nothing more.
+    let mut polled = false;
+    let early = std::future::poll_fn(|cx| match read.as_mut().poll(cx) {
+        Poll::Ready(result) => Poll::Ready(Some(result)),
+        Poll::Pending if !polled => {
+            polled = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+        Poll::Pending => Poll::Ready(None),
+    })
+    .await;
+    let body = match early {
+        Some(result) => result?,
+        None => tokio::time::timeout_at(deadline, read)
+            .await
+            .map_err(|_| {
+                Rejection::new(
+                    RejectionKind::BodyUnreadable,
+                    format!(
+                        "the request body did not arrive within {} ms",
+                        timeout.as_millis()
+                    ),
+                )
+            })??,
+    };
     match declared {
         Some(declared) if (body.len() as u64) < declared => Err(Rejection::new(
             RejectionKind::BodyUnreadable,

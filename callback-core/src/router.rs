@@ -142,9 +142,10 @@ impl Router {
             };
             Rejection::new(kind, e.to_string())
         })?;
+        let callback = Callback::new(payload, verified.secret_index());
         let handled = Handled {
-            event: payload.event(),
-            org_id: payload.org_id(),
+            event: callback.event(),
+            org_id: callback.org_id(),
         };
         trace.record(handled.event, handled.org_id);
         let handler = route.by_event[handled.event.index()].ok_or_else(|| {
@@ -163,7 +164,6 @@ impl Router {
                 )
             })?),
         };
-        let callback = Callback::new(payload, verified.secret_index());
         let cx = CallContext::new(&callback, &inner.state);
         let result = crate::run::run(handler, &cx, inner.limits.timeout, trace.span()).await;
         if let (Err(_), Some(guard), Some(claim)) = (&result, &inner.replay, claim) {

@@ -22,19 +22,30 @@ pub(crate) async fn run(
 ) -> Result<(), Rejection> {
     let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(cx)))
         .map_err(|panic| panicked(&*panic))?;
-    let guarded = AssertUnwindSafe(future)
-        .catch_unwind()
-        .instrument(span.clone());
-    let result = match deadline {
-        None => guarded.await,
-        Some(deadline) => tokio::time::timeout(deadline, guarded).await.map_err(|_| {
+    let guarded = AssertUnwindSafe(future).catch_unwind();
+    // `Instrumented` costs a poll and a drop even around a disabled span.
+    let result = if span.is_disabled() {
+        within(deadline, guarded).await
+    } else {
+        within(deadline, guarded.instrument(span.clone())).await
+    }?;
+    result.unwrap_or_else(|panic| Err(panicked(&*panic)))
+}
+
+/// `future`, or `DeadlineExceeded` if `deadline` passes first.
+async fn within<F: std::future::Future>(
+    deadline: Option<Duration>,
+    future: F,
+) -> Result<F::Output, Rejection> {
+    match deadline {
+        None => Ok(future.await),
+        Some(deadline) => tokio::time::timeout(deadline, future).await.map_err(|_| {
             Rejection::new(
                 RejectionKind::DeadlineExceeded,
                 "the handler did not finish in time",
             )
-        })?,
-    };
-    result.unwrap_or_else(|panic| Err(panicked(&*panic)))
+        }),
+    }
 }
 
 fn panicked(panic: &(dyn Any + Send)) -> Rejection {

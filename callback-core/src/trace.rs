@@ -7,6 +7,7 @@
 use crate::outcome::{Outcome, RejectionKind};
 use crate::{Event, OrgId};
 use std::time::Instant;
+use tracing::Level;
 use tracing::field::Empty;
 
 /// The span of one callback and when it started.
@@ -15,23 +16,34 @@ pub(crate) struct CallbackTrace<'a> {
     /// Repeated in warnings and errors, which a subscriber that takes only
     /// `warn` sees without the (`info`) span.
     path: &'a str,
-    started: Instant,
+    /// When the callback started, if the span will report its latency.
+    started: Option<Instant>,
 }
 
 impl<'a> CallbackTrace<'a> {
+    /// The span is made only when a subscriber takes `info`, and the clock
+    /// read only then: with `tracing`'s `log` feature on (actix-web turns it
+    /// on), even a disabled span does work at each record and enter, which
+    /// cost a few percent of a request over HTTP (BENCHMARKS.md, "HTTP").
+    /// A `log` logger without a `tracing` subscriber sees the outcome lines,
+    /// not the span.
     pub(crate) fn start(path: &'a str) -> Self {
-        let span = tracing::info_span!(
-            "callback",
-            path,
-            event = Empty,
-            org_id = Empty,
-            outcome = Empty,
-            latency_us = Empty
-        );
+        let span = if tracing::level_enabled!(Level::INFO) {
+            tracing::info_span!(
+                "callback",
+                path,
+                event = Empty,
+                org_id = Empty,
+                outcome = Empty,
+                latency_us = Empty
+            )
+        } else {
+            tracing::Span::none()
+        };
         CallbackTrace {
+            started: (!span.is_disabled()).then(Instant::now),
             span,
             path,
-            started: Instant::now(),
         }
     }
 
@@ -41,6 +53,9 @@ impl<'a> CallbackTrace<'a> {
 
     /// Records which callback this is, once its payload is parsed.
     pub(crate) fn record(&self, event: Event, org_id: OrgId) {
+        if self.span.is_disabled() {
+            return;
+        }
         self.span.record("event", event.wire_name());
         self.span.record("org_id", org_id.get());
     }
@@ -48,9 +63,11 @@ impl<'a> CallbackTrace<'a> {
     /// Records the outcome and logs it: success at `info`, a refusal at
     /// `warn`, a handler's failure at `error` with its detail.
     pub(crate) fn finish(&self, outcome: &Outcome) {
-        let latency_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        self.span.record("outcome", outcome.code());
-        self.span.record("latency_us", latency_us);
+        if let Some(started) = self.started {
+            let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            self.span.record("outcome", outcome.code());
+            self.span.record("latency_us", latency_us);
+        }
         let _entered = self.span.enter();
         match outcome {
             Outcome::Handled(_) => tracing::info!("callback handled"),
