@@ -115,6 +115,7 @@ pub mod prelude {
     #[cfg(feature = "invoke")]
     pub use callback_invoke::{
         DataCentre, Invoke, InvokeClient, InvokeError, InvokeResponse, Method, RetryPolicy,
+        SecureParam, StorageEntry, StorageQuery,
     };
     pub use callback_macros::{
         on_config_param_add, on_config_param_delete, on_install, on_tpa_authorise, on_tpa_revoke,

@@ -1,6 +1,7 @@
 //! Reading a request body up to a limit and within a time, for any adapter.
 
 use crate::outcome::{Rejection, RejectionKind};
+use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use std::fmt;
 use std::task::Poll;
@@ -18,17 +19,18 @@ use std::time::Duration;
 /// connection and a task forever.
 ///
 /// Nothing is reserved before bytes arrive: a client that announces the
-/// limit and sends nothing holds no buffer of that size. Must run inside a
-/// Tokio runtime (for the timer).
+/// limit and sends nothing holds no buffer of that size. A body that comes
+/// in one chunk (the usual callback) is that chunk, not a copy of it. Must
+/// run inside a Tokio runtime (for the timer).
 pub async fn read_body<S, B, E>(
     chunks: S,
     declared: Option<u64>,
     limit: usize,
     timeout: Duration,
-) -> Result<Vec<u8>, Rejection>
+) -> Result<Bytes, Rejection>
 where
     S: Stream<Item = Result<B, E>>,
-    B: AsRef<[u8]>,
+    B: Into<Bytes>,
     E: fmt::Display,
 {
     if declared.is_some_and(|len| len > limit as u64) {
@@ -80,29 +82,44 @@ where
     }
 }
 
-async fn read_all<S, B, E>(chunks: S, limit: usize) -> Result<Vec<u8>, Rejection>
+async fn read_all<S, B, E>(chunks: S, limit: usize) -> Result<Bytes, Rejection>
 where
     S: Stream<Item = Result<B, E>>,
-    B: AsRef<[u8]>,
+    B: Into<Bytes>,
     E: fmt::Display,
 {
     let mut chunks = std::pin::pin!(chunks);
-    let mut body = Vec::new();
+    let mut first: Option<Bytes> = None;
+    let mut more = BytesMut::new();
     while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.map_err(|err| {
-            Rejection::new(
-                RejectionKind::BodyUnreadable,
-                "the request body could not be read",
-            )
-            .with_detail(err.to_string())
-        })?;
-        let chunk = chunk.as_ref();
-        if body.len() + chunk.len() > limit {
+        let chunk: Bytes = chunk
+            .map_err(|err| {
+                Rejection::new(
+                    RejectionKind::BodyUnreadable,
+                    "the request body could not be read",
+                )
+                .with_detail(err.to_string())
+            })?
+            .into();
+        let read = first.as_ref().map_or(0, Bytes::len) + more.len();
+        if read + chunk.len() > limit {
             return Err(too_large(limit));
         }
-        body.extend_from_slice(chunk);
+        match &first {
+            None => first = Some(chunk),
+            Some(head) => {
+                if more.is_empty() {
+                    more.extend_from_slice(head);
+                }
+                more.extend_from_slice(&chunk);
+            }
+        }
     }
-    Ok(body)
+    Ok(if more.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        more.freeze()
+    })
 }
 
 fn too_large(limit: usize) -> Rejection {
@@ -122,7 +139,22 @@ mod tests {
     async fn read(chunks: Vec<Chunk>, declared: Option<u64>) -> Result<Vec<u8>, RejectionKind> {
         read_body(stream::iter(chunks), declared, 8, Duration::from_secs(5))
             .await
+            .map(|body| body.to_vec())
             .map_err(|r| r.kind())
+    }
+
+    #[tokio::test]
+    async fn a_body_in_one_chunk_is_that_chunk() {
+        let chunk = Bytes::from_static(b"abc");
+        let body = read_body(
+            stream::iter([Ok::<_, String>(chunk.clone())]),
+            Some(3),
+            8,
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+        assert_eq!(body.as_ptr(), chunk.as_ptr());
     }
 
     #[tokio::test]

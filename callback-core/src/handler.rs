@@ -25,8 +25,9 @@ pub trait Handler: Send + Sync + 'static {
 
     /// Extracts the arguments, then runs the handler. An argument that
     /// cannot be extracted refuses the callback before the handler runs; an
-    /// error the handler returns is a [`RejectionKind::HandlerFailed`]
-    /// (`crate::RejectionKind`) with the error as its logged detail.
+    /// error the handler returns is a
+    /// [`HandlerFailed`](crate::RejectionKind::HandlerFailed) rejection with
+    /// the error as its logged detail.
     fn call<'a>(&'a self, cx: &'a CallContext<'a>) -> HandlerFuture<'a>;
 }
 
