@@ -150,9 +150,11 @@ impl<T> DerefMut for State<T> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static> FromCallback for State<T> {
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
-        match cx.state.get::<T>() {
+impl<T: Clone + Send + Sync + 'static> State<T> {
+    /// The `T` in `state`, or the rejection for a server that was not given
+    /// one (which mounting refuses first, through `check_state`).
+    pub(crate) fn from_state(state: &StateMap) -> Result<Self, Rejection> {
+        match state.get::<T>() {
             Some(value) => Ok(State(value.clone())),
             None => {
                 let missing = MissingState {
@@ -164,6 +166,12 @@ impl<T: Clone + Send + Sync + 'static> FromCallback for State<T> {
                 )
             }
         }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> FromCallback for State<T> {
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+        State::from_state(cx.state)
     }
 
     fn check_state(state: &StateMap) -> Result<(), MissingState> {

@@ -64,6 +64,7 @@ pub mod base_url;
 mod body;
 mod builder;
 mod callback;
+pub mod desk;
 mod extract;
 mod handler;
 pub mod manifest;
@@ -89,7 +90,8 @@ pub use body::read_body;
 pub use builder::{BuildError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, Limits, RouterBuilder};
 pub use callback::Callback;
 pub use callback_spec::{
-    DEFAULT_PATH_PREFIX, Event, HandlerInfo, PathError, UnknownEvent, default_path, validate_path,
+    DEFAULT_PATH_PREFIX, DeskEventKind, DeskEventSelector, DeskEventType, DeskHandlerInfo, Event,
+    HandlerInfo, PathError, ThreadDirection, UnknownEvent, default_path, validate_path,
 };
 pub use extract::{CallContext, Extra, FromCallback, State};
 pub use handler::{

@@ -1,11 +1,15 @@
 //! What the attribute macros and `callbacks![]` expand to call. Not a public
 //! API: it changes without notice.
 
+pub use crate::desk::{DeskContext, DeskHandler, FromDeskEvent, StaticDeskHandler};
 pub use crate::extract::{CallContext, FromCallback};
 pub use crate::handler::{Handler, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler};
 pub use crate::outcome::Rejection;
 pub use crate::state::{MissingState, StateMap};
-pub use crate::{Event, HandlerInfo};
+pub use crate::{
+    DeskEventSelector, DeskEventType, DeskHandlerInfo, Event, HandlerInfo, ThreadDirection,
+};
+pub use std::borrow::Cow;
 pub use std::boxed::Box;
 pub use std::option::Option;
 pub use std::panic;

@@ -268,6 +268,22 @@ impl fmt::Display for DeskEventKind {
     }
 }
 
+#[cfg(feature = "serde")]
+impl serde::Serialize for DeskEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DeskEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        DeskEventType::from_wire_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown Desk event type {name:?}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

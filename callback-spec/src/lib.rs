@@ -26,6 +26,7 @@
 //! [`callback-core`]: https://docs.rs/callback-core
 
 mod desk;
+mod desk_handler;
 mod event;
 mod handler;
 mod path;
@@ -45,6 +46,10 @@ mod attr;
 pub const RUNTIME_PACKAGES: &[&str] = &["callback-actix", "callback-core"];
 
 pub use desk::{DeskEventKind, DeskEventType, MAX_SUBSCRIPTION_FIELDS};
+pub use desk_handler::{
+    DEFAULT_WEBHOOK, DeskEventSelector, DeskHandlerInfo, DeskHandlersError, ThreadDirection,
+    check_desk_handlers, default_webhook_path, option_problem,
+};
 pub use event::{Event, UnknownEvent};
 pub use handler::{DuplicateEvent, HandlerInfo, check_unique, earlier_of_same_event};
 pub use path::{DEFAULT_PATH_PREFIX, PathError, default_path, validate_path};
