@@ -25,9 +25,9 @@ CREATE TABLE IF NOT EXISTS callbacks (
     received_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS callbacks_by_org ON callbacks (org_id, id);
-CREATE TABLE IF NOT EXISTS config_params (
+CREATE TABLE IF NOT EXISTS labels (
     org_id     TEXT PRIMARY KEY,
-    params     TEXT NOT NULL,
+    label      TEXT,
     fetched_at TEXT NOT NULL
 );
 ";
@@ -82,6 +82,10 @@ pub struct OrgState {
     pub events: Vec<String>,
     /// When each of those was received (UTC, RFC 3339), oldest first.
     pub received_at: Vec<String>,
+    /// The `trackerLabel` config param, as last read back from Zoho; absent
+    /// when there is none (or no Invoke client to read it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Db {
@@ -133,39 +137,18 @@ impl Db {
         .await
     }
 
-    /// Stores the config params read back from Zoho for `org`, replacing
-    /// earlier ones.
-    pub async fn store_config_params(
-        &self,
-        org: OrgId,
-        params: serde_json::Value,
-    ) -> Result<(), DbError> {
+    /// Stores the label the config params read back from Zoho give `org`
+    /// (none when they have no `trackerLabel`), replacing an earlier one.
+    pub async fn store_label(&self, org: OrgId, label: Option<String>) -> Result<(), DbError> {
         self.blocking(move |conn| {
             conn.execute(
-                "INSERT OR REPLACE INTO config_params (org_id, params, fetched_at)
+                "INSERT OR REPLACE INTO labels (org_id, label, fetched_at)
                  VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                params![org.to_string(), params.to_string()],
+                params![org.to_string(), label],
             )?;
             Ok(())
         })
         .await
-    }
-
-    /// The config params last read back from Zoho for `org`, if any.
-    pub async fn config_params(&self, org: OrgId) -> Result<Option<serde_json::Value>, DbError> {
-        let text: Option<String> = self
-            .blocking(move |conn| {
-                Ok(conn
-                    .query_row(
-                        "SELECT params FROM config_params WHERE org_id = ?1",
-                        [org.to_string()],
-                        |row| row.get(0),
-                    )
-                    .optional()?)
-            })
-            .await?;
-        // Written by `store_config_params` from a JSON value: always JSON.
-        Ok(text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t))))
     }
 
     /// How many callbacks are stored, over all orgs.
@@ -330,6 +313,7 @@ fn org_state(conn: &mut Connection, org: OrgId) -> Result<Option<OrgState>, DbEr
                     config_param_deletes: row.get(5)?,
                     events: Vec::new(),
                     received_at: Vec::new(),
+                    label: None,
                 })
             },
         )
@@ -337,6 +321,14 @@ fn org_state(conn: &mut Connection, org: OrgId) -> Result<Option<OrgState>, DbEr
     else {
         return Ok(None);
     };
+    state.label = conn
+        .query_row(
+            "SELECT label FROM labels WHERE org_id = ?1",
+            [&org],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
     let mut stmt =
         conn.prepare("SELECT event, received_at FROM callbacks WHERE org_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([&org], |row| Ok((row.get(0)?, row.get(1)?)))?;

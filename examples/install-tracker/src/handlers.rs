@@ -8,7 +8,17 @@ use callback_invoke::Invoke;
 
 /// The Desk API that lists an installation's config params, read back
 /// through Zoho's Invoke API on `onConfigParamAdd`.
-pub const CONFIG_PARAMS_PATH: &str = "/api/v1/installedExtensions/{{installationId}}/configParams";
+pub use callback_invoke::CONFIG_PARAMS_PATH;
+
+/// What install-tracker reads of its config params (`config` in
+/// plugin-manifest.json): each by its `name`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackerConfig {
+    /// `trackerLabel`: shown as `"label"` in `GET /orgs/{orgId}`. Optional.
+    #[serde(default)]
+    pub tracker_label: Option<String>,
+}
 
 /// The customer installed the extension.
 #[on_install]
@@ -42,8 +52,9 @@ pub async fn updated(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
 
 /// The customer added configuration params. With an Invoke client (set
 /// `ZOHO_INVOKE_BASE_URL`), they are then read back through Zoho with the
-/// callback's security context and stored; without one (or without a
-/// security context in the payload), `zoho` is `None` and nothing calls out.
+/// callback's security context into a [`TrackerConfig`], and its label
+/// stored; without one (or without a security context in the payload),
+/// `zoho` is `None`, nothing calls out, and the org has no label.
 #[on_config_param_add]
 pub async fn config_param_added(
     cb: Callback,
@@ -53,8 +64,8 @@ pub async fn config_param_added(
     let org = cb.org_id();
     db.record(cb).await?;
     if let Some(zoho) = zoho {
-        let params = zoho.desk_get(CONFIG_PARAMS_PATH).send().await?.into_body();
-        db.store_config_params(org, params).await?;
+        let config: TrackerConfig = zoho.config_params().get_as().await?;
+        db.store_label(org, config.tracker_label).await?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Calling Zoho back: with `ZOHO_INVOKE_BASE_URL`, `onConfigParamAdd` reads
 //! the installation's config params through the Invoke API (here a fake on
-//! 127.0.0.1 that checks every `HASH`) and stores them; without it, nothing
-//! calls out.
+//! 127.0.0.1 that checks every `HASH` and answers in Zoho's shape) into a
+//! typed struct, and `GET /orgs/{orgId}` shows its `trackerLabel` as
+//! `"label"`; without it, nothing calls out and there is no label.
 
 #[path = "../../../../callback-invoke/tests/support/fake_zoho.rs"]
 mod fake_zoho;
@@ -13,7 +14,7 @@ use actix_web::test as actix_test;
 use callback_actix::callback_core::testing::TestCallback;
 use callback_actix::prelude::*;
 use callback_actix::test::request;
-use fake_zoho::{FakeZoho, Reply};
+use fake_zoho::FakeZoho;
 use install_tracker::config::{SettingsError, invoke_client};
 use install_tracker::handlers::CONFIG_PARAMS_PATH;
 use install_tracker::{Db, ReadAccess, app_config, callback_routes, callback_routes_with_invoke};
@@ -45,11 +46,28 @@ fn config_added() -> TestCallback {
         .security_context(CONTEXT)
 }
 
+/// `GET /orgs/{ORG}` of `app`, as JSON.
+async fn org_view<S>(app: &S) -> serde_json::Value
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
+{
+    let get = actix_test::TestRequest::get()
+        .uri(&format!("/orgs/{ORG}"))
+        .to_request();
+    actix_test::call_and_read_body_json(app, get).await
+}
+
 #[actix_web::test]
-async fn config_params_are_read_back_through_invoke_and_stored() {
+async fn config_params_are_read_into_a_struct_and_the_label_is_shown() {
     let fake = FakeZoho::start(SECRET);
-    let params = json!({"data": [{"name": "jira_domain", "value": "example.atlassian.net"}]});
-    fake.then(Reply::Target(200, params.clone()));
+    fake.config_params(&[
+        ("jiraDomain", "example.atlassian.net"),
+        ("trackerLabel", "Acme support"),
+    ]);
     let (_dir, db, routes) = tracker(Some(&fake.url()));
     let app =
         actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
@@ -70,12 +88,10 @@ async fn config_params_are_read_back_through_invoke_and_stored() {
         call.field("requestURL"),
         Some(format!("{}{CONFIG_PARAMS_PATH}", fake.url()).as_str())
     );
-    assert_eq!(
-        db.config_params(OrgId::new(ORG)).await.unwrap(),
-        Some(params)
-    );
     let state = db.org(OrgId::new(ORG)).await.unwrap().unwrap();
     assert_eq!(state.config_param_adds, 1);
+    assert_eq!(state.label.as_deref(), Some("Acme support"));
+    assert_eq!(org_view(&app).await["label"], json!("Acme support"));
 }
 
 #[actix_web::test]
@@ -90,9 +106,12 @@ async fn without_an_invoke_base_url_nothing_calls_out() {
     let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(fake.calls(), 0);
-    assert_eq!(db.config_params(OrgId::new(ORG)).await.unwrap(), None);
     let state = db.org(OrgId::new(ORG)).await.unwrap().unwrap();
     assert_eq!(state.config_param_adds, 1);
+    assert_eq!(state.label, None);
+    let view = org_view(&app).await;
+    assert!(view.get("label").is_none(), "{view}");
+    assert_eq!(view["configParamAdds"], json!(1));
 }
 
 #[actix_web::test]
@@ -106,7 +125,7 @@ async fn a_refused_invoke_call_fails_the_callback_but_it_is_still_recorded() {
     let resp = actix_test::call_service(&app, request(&config_added()).to_request()).await;
     assert_eq!(resp.status(), 500);
     assert!(!fake.received()[0].hash_ok);
-    assert_eq!(db.config_params(OrgId::new(ORG)).await.unwrap(), None);
+    assert_eq!(db.org(OrgId::new(ORG)).await.unwrap().unwrap().label, None);
     let state = db.org(OrgId::new(ORG)).await.unwrap().unwrap();
     assert_eq!(state.config_param_adds, 1);
 }
