@@ -10,7 +10,8 @@ use syn::{GenericArgument, PathArguments, ReturnType, Type};
 /// Adds every problem with the signature to `cx`.
 pub(crate) fn check(cx: &Ctxt, handler: &HandlerFn) {
     let sig = &handler.item.sig;
-    let attribute = handler.event.attribute_name();
+    let attribute = handler.trigger.attribute();
+    let noun = handler.trigger.noun();
 
     if sig.asyncness.is_none() {
         cx.syn_error(syn::Error::new(
@@ -21,49 +22,58 @@ pub(crate) fn check(cx: &Ctxt, handler: &HandlerFn) {
     if let Some(constness) = &sig.constness {
         cx.syn_error(syn::Error::new(
             constness.span,
-            "a callback handler cannot be `const`; remove `const`",
+            format!("a {noun} cannot be `const`; remove `const`"),
         ));
     }
     if let Some(unsafety) = &sig.unsafety {
         cx.syn_error(syn::Error::new(
             unsafety.span,
-            "a callback handler cannot be `unsafe`; remove `unsafe` (put unsafe code in an \
-             `unsafe { ... }` block inside the handler)",
+            format!(
+                "a {noun} cannot be `unsafe`; remove `unsafe` (put unsafe code in an \
+                 `unsafe {{ ... }}` block inside the handler)"
+            ),
         ));
     }
     if let Some(abi) = &sig.abi {
         cx.error_spanned_by(
             abi,
-            "a callback handler cannot have an `extern` ABI; remove it",
+            format!("a {noun} cannot have an `extern` ABI; remove it"),
         );
     }
     if !sig.generics.params.is_empty() {
         cx.error_spanned_by(
             &sig.generics,
-            "a callback handler cannot be generic; remove the generic parameters and use \
-             concrete types (for shared state, `State<YourType>`)",
+            format!(
+                "a {noun} cannot be generic; remove the generic parameters and use concrete \
+                 types (for shared state, `State<YourType>`)"
+            ),
         );
     }
     if let Some(where_clause) = &sig.generics.where_clause {
         cx.error_spanned_by(
             where_clause,
-            "a callback handler cannot have a `where` clause; remove it and use concrete types",
+            format!("a {noun} cannot have a `where` clause; remove it and use concrete types"),
         );
     }
     for arg in &sig.inputs {
         match arg {
             syn::FnArg::Receiver(receiver) => cx.error_spanned_by(
                 receiver,
-                "a callback handler is a free function: it cannot take `self`; move it out of \
-                 the `impl` block and take what it needs as arguments (shared values as \
-                 `State<YourType>`)",
+                format!(
+                    "a {noun} is a free function: it cannot take `self`; move it out of the \
+                     `impl` block and take what it needs as arguments (shared values as \
+                     `State<YourType>`)"
+                ),
             ),
             syn::FnArg::Typed(arg) => {
                 if let Some(impl_trait) = find_impl_trait(&arg.ty) {
                     cx.error_spanned_by(
                         impl_trait,
-                        "a callback handler argument cannot be `impl Trait`; name a concrete \
-                         type that implements `FromCallback`",
+                        format!(
+                            "a {noun} argument cannot be `impl Trait`; name a concrete type \
+                             that implements `{}`",
+                            handler.trigger.extractor()
+                        ),
                     );
                 }
             }
@@ -73,15 +83,17 @@ pub(crate) fn check(cx: &Ctxt, handler: &HandlerFn) {
         if let Some(impl_trait) = find_impl_trait(ty) {
             cx.error_spanned_by(
                 impl_trait,
-                "a callback handler cannot return `impl Trait`; return `()` or \
-                 `Result<(), E>` where `E: Display`",
+                format!(
+                    "a {noun} cannot return `impl Trait`; return `()` or `Result<(), E>` \
+                     where `E: Display`"
+                ),
             );
         }
     }
     if let Some(variadic) = &sig.variadic {
         cx.error_spanned_by(
             variadic,
-            "a callback handler cannot be variadic; remove the `...`",
+            format!("a {noun} cannot be variadic; remove the `...`"),
         );
     }
 }

@@ -9,8 +9,13 @@
 //! - [`default_path`] and [`validate_path`]: where a handler is mounted;
 //! - [`HandlerInfo`]: what a handler is (event, path, name, module), and
 //!   [`check_unique`]: the one rule that each event has one handler;
-//! - with the `syn` feature, the attribute grammar
-//!   (`#[on_install(path = "/x")]`): [`parse_args`] and [`recognise_attribute`].
+//! - [`DeskEventType`]: the Desk event types of extension webhooks, the
+//!   subscription options each takes, and [`DeskHandlerInfo`]: what a Desk
+//!   event handler is, with [`check_desk_handlers`];
+//! - with the `syn` feature, the attribute grammars
+//!   (`#[on_install(path = "/x")]`: [`parse_args`] and [`recognise_attribute`];
+//!   `#[desk_event(Ticket_Update, include_prev_state)]`: [`parse_desk_args`]
+//!   and [`recognise_desk_attribute`]).
 //!
 //! Users rarely depend on it directly: `callback-core` re-exports [`Event`].
 //!
@@ -55,4 +60,8 @@ pub use handler::{DuplicateEvent, HandlerInfo, check_unique, earlier_of_same_eve
 pub use path::{DEFAULT_PATH_PREFIX, PathError, default_path, validate_path};
 
 #[cfg(feature = "syn")]
-pub use attr::{HandlerArgs, HandlerAttr, parse_args, recognise_attribute};
+pub use attr::{
+    DESK_EVENT_ATTRIBUTE, DeskAttr, DeskEventArgs, HandlerArgs, HandlerAttr,
+    handler_attribute_name, parse_args, parse_desk_args, recognise_attribute,
+    recognise_desk_attribute,
+};

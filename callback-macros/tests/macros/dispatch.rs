@@ -1,26 +1,13 @@
 //! Each of the eight attributes dispatches its event through the core router,
 //! extractors receive the right values, and the functions stay callable.
 
+use crate::Seen;
 use callback_core::testing::{TEST_SECURITY_CONTEXT, TestCallback};
 use callback_core::{
     CallbackRequest, Event, Extra, HandlerError, OrgId, Outcome, Router, Secret, SecurityContext,
     State, callbacks,
 };
 use callback_macros::*;
-use std::sync::{Arc, Mutex};
-
-/// What the handlers saw, in order.
-#[derive(Clone, Default)]
-struct Seen(Arc<Mutex<Vec<String>>>);
-
-impl Seen {
-    fn push(&self, entry: String) {
-        self.0.lock().unwrap().push(entry);
-    }
-    fn take(&self) -> Vec<String> {
-        std::mem::take(&mut self.0.lock().unwrap())
-    }
-}
 
 #[on_install]
 async fn installed(event: Event, org: OrgId, seen: State<Seen>) {
@@ -168,7 +155,7 @@ fn missing_state_is_refused_when_mounting() {
     assert_eq!(
         err.to_string(),
         "`macros::dispatch::installed` needs state that is missing: no state of type \
-         `macros::dispatch::Seen` was provided; add `.state(value)` where the callbacks are mounted"
+         `macros::Seen` was provided; add `.state(value)` where the callbacks are mounted"
     );
 }
 

@@ -1,0 +1,6 @@
+use callback_macros::desk_event;
+
+#[desk_event(Ticket_Add)]
+struct Added;
+
+fn main() {}
