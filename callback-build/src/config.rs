@@ -1,8 +1,10 @@
 //! The one call a build script makes.
 
-use crate::drift::{HANDLERS_FILE, handlers_json};
+use crate::drift::{HANDLERS_FILE, scan_json};
+use crate::manifest_checks::{WebhookManifestError, check_webhook_manifest, storage_warning};
 use crate::output::{ManifestError, ManifestUpdate, listener, write_if_changed};
-use crate::{ScanError, ScannedHandler, Scanner};
+use crate::resources::{ResourcesError, ResourcesUpdate, WEBHOOK_FILE, Webhooks, WebhooksError};
+use crate::{Location, ScanError, ScannedDeskHandler, ScannedHandler, Scanner};
 use callback_core::base_url::without_credentials;
 use callback_core::manifest::{CallbackListener, ListenerError};
 use std::io::Write;
@@ -41,6 +43,16 @@ pub enum BuildError {
     /// The manifest could not be updated.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// The webhooks could not be built from the Desk event handlers.
+    #[error(transparent)]
+    Webhooks(#[from] WebhooksError),
+    /// The manifest does not allow extension webhooks (not an org
+    /// extension, or no `Desk.events.ALL` scope).
+    #[error(transparent)]
+    WebhookManifest(#[from] WebhookManifestError),
+    /// `resources.json` could not be updated.
+    #[error(transparent)]
+    Resources(#[from] ResourcesError),
     /// A file in `OUT_DIR` could not be written.
     #[error("cannot write {}: {reason}", path.display())]
     Write {
@@ -54,27 +66,33 @@ pub enum BuildError {
 impl BuildError {
     /// One line per problem, for `cargo::error=` (which takes one line each).
     pub fn lines(&self) -> Vec<String> {
-        match self {
-            BuildError::Scan(e) => e.problems().iter().map(ToString::to_string).collect(),
-            other => vec![other.to_string()],
-        }
+        self.to_string().lines().map(str::to_owned).collect()
     }
 }
 
 /// What a successful run produced.
 #[derive(Clone, Debug)]
 pub struct Generated {
-    /// The handlers found.
+    /// The callback handlers found.
     pub handlers: Vec<ScannedHandler>,
+    /// The Desk event handlers found.
+    pub desk_handlers: Vec<ScannedDeskHandler>,
     /// The `callbackListener` section.
     pub listener: CallbackListener,
+    /// The webhook resources of the Desk event handlers.
+    pub webhooks: Webhooks,
     /// `OUT_DIR/callback-listener.json`.
     pub listener_file: PathBuf,
     /// `OUT_DIR/callback-handlers.json`.
     pub handlers_file: PathBuf,
+    /// `OUT_DIR/resources-webhook.json`.
+    pub webhook_file: PathBuf,
     /// Whether the manifest was rewritten (`None` without
     /// [`Config::merge_into`]).
     pub manifest_written: Option<bool>,
+    /// Whether `resources.json` was rewritten (`None` without
+    /// [`Config::resources_into`]).
+    pub resources_written: Option<bool>,
     /// Every source file read.
     pub files: Vec<PathBuf>,
     /// Things worth saying that did not stop the build.
@@ -107,6 +125,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     roots: Vec<PathBuf>,
     manifest: Option<PathBuf>,
+    resources: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -121,6 +140,7 @@ impl std::fmt::Debug for Config {
             .field("out_dir", &self.out_dir)
             .field("roots", &self.roots)
             .field("manifest", &self.manifest)
+            .field("resources", &self.resources)
             .finish()
     }
 }
@@ -143,6 +163,19 @@ impl Config {
     /// written only when its content changes.
     pub fn merge_into(mut self, manifest: impl Into<PathBuf>) -> Self {
         self.manifest = Some(manifest.into());
+        self
+    }
+
+    /// Merges the webhook resources of the Desk event handlers into this
+    /// `resources.json` (relative to the crate's directory; created when it
+    /// does not exist), keeping every byte but those of its `webhook` key:
+    /// of each webhook, `url` and `subscriptions` are written, and its
+    /// `name` (the `resourceName` for a new one), `description`,
+    /// `ignoreSourceId` and any other member kept. With no Desk event
+    /// handler, the `webhook` key is removed. The file is written only when
+    /// its content changes.
+    pub fn resources_into(mut self, resources: impl Into<PathBuf>) -> Self {
+        self.resources = Some(resources.into());
         self
     }
 
@@ -172,10 +205,16 @@ impl Config {
         self
     }
 
-    /// Scans, writes `callback-listener.json` and `callback-handlers.json` to
-    /// `OUT_DIR`, merges into the manifest if asked, and prints the
-    /// `cargo::rerun-if-…` lines for every file read and the base URL
-    /// variable.
+    /// Scans, writes `callback-listener.json`, `resources-webhook.json` and
+    /// `callback-handlers.json` to `OUT_DIR`, merges into the manifest and
+    /// `resources.json` if asked, and prints the `cargo::rerun-if-…` lines
+    /// for every file read and the base URL variable. Nothing is written
+    /// unless everything could be prepared.
+    ///
+    /// With Desk event handlers and a manifest ([`Config::merge_into`]), the
+    /// manifest must be `"type": "org"` with `Desk.events.ALL` among its
+    /// `zohoAuthorisation` scopes. With a manifest, sources that call
+    /// extension storage while it lacks `"storage": true` give a warning.
     pub fn run(&self) -> Result<Generated, BuildError> {
         self.run_to(&mut std::io::stdout().lock())
     }
@@ -230,9 +269,10 @@ impl Config {
             scanner = scanner.root(root);
         }
         let mut scan = scanner.scan()?;
-        if scan.handlers.is_empty() {
+        if scan.handlers.is_empty() && scan.desk_handlers.is_empty() {
             scan.warnings.push(
-                "no handler attributes (#[on_install], …) found; callbackListener is empty"
+                "no handler attributes (#[on_install], #[desk_event(…)], …) found; \
+                 callbackListener is empty"
                     .to_owned(),
             );
         }
@@ -241,30 +281,81 @@ impl Config {
         }
 
         let section = listener(&base_url, &scan.handlers)?;
-        let listener_file = out_dir.join(LISTENER_FILE);
-        let handlers_file = out_dir.join(HANDLERS_FILE);
-        write_out(&listener_file, &section.to_json_pretty())?;
-        write_out(&handlers_file, &handlers_json(&scan.handlers))?;
-
-        let manifest_written = match &self.manifest {
+        let webhooks = Webhooks::new(&base_url, scan.desk_handlers.iter().map(|h| &h.info))?;
+        let manifest = match &self.manifest {
             Some(manifest) => {
                 let path = crate_dir.join(manifest);
                 let _ = writeln!(out, "cargo::rerun-if-changed={}", path.display());
-                Some(ManifestUpdate::prepare(&path, &section)?.write()?)
+                let update = ManifestUpdate::prepare(&path, &section)?;
+                check_manifest(
+                    &update,
+                    &scan.storage_calls,
+                    !webhooks.is_empty(),
+                    &mut scan.warnings,
+                )?;
+                Some(update)
+            }
+            None => None,
+        };
+        let resources = match &self.resources {
+            Some(resources) => {
+                let path = crate_dir.join(resources);
+                let _ = writeln!(out, "cargo::rerun-if-changed={}", path.display());
+                Some(ResourcesUpdate::prepare(&path, &webhooks)?)
             }
             None => None,
         };
 
+        let listener_file = out_dir.join(LISTENER_FILE);
+        let handlers_file = out_dir.join(HANDLERS_FILE);
+        let webhook_file = out_dir.join(WEBHOOK_FILE);
+        write_out(&listener_file, &section.to_json_pretty())?;
+        write_out(
+            &handlers_file,
+            &scan_json(&scan.handlers, &scan.desk_handlers),
+        )?;
+        let webhook_section = match &resources {
+            Some(update) => update.section().to_owned(),
+            None => webhooks.to_json_pretty(),
+        };
+        write_out(&webhook_file, &webhook_section)?;
+        let manifest_written = manifest.map(|update| update.write()).transpose()?;
+        let resources_written = resources.map(|update| update.write()).transpose()?;
+
         Ok(Generated {
             handlers: scan.handlers,
+            desk_handlers: scan.desk_handlers,
             listener: section,
+            webhooks,
             listener_file,
             handlers_file,
+            webhook_file,
             manifest_written,
+            resources_written,
             files: scan.files,
             warnings: scan.warnings,
         })
     }
+}
+
+/// What the manifest must say for the sources: with Desk event handlers
+/// (`webhooks`), an org extension with the events scope (an error); with
+/// storage calls, `"storage": true` (a warning).
+pub(crate) fn check_manifest(
+    update: &ManifestUpdate,
+    storage_calls: &[Location],
+    webhooks: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), WebhookManifestError> {
+    if webhooks {
+        check_webhook_manifest(update.path(), update.current())?;
+    }
+    warnings.extend(storage_warning(
+        storage_calls,
+        update.path(),
+        update.current(),
+    ));
+    Ok(())
 }
 
 fn dir_or_env(given: &Option<PathBuf>, var: &'static str) -> Result<PathBuf, BuildError> {

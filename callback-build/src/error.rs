@@ -126,7 +126,7 @@ pub enum Problem {
     BadAttribute {
         /// Where the problem is.
         location: Location,
-        /// The attribute's name, such as `on_install`.
+        /// The attribute's name, such as `on_install` or `desk_event`.
         attribute: &'static str,
         /// What is wrong.
         message: String,
@@ -160,6 +160,18 @@ pub enum Problem {
         second: String,
         /// Where it is.
         location: Location,
+    },
+    /// A Desk event handler that cannot be mounted beside the ones found
+    /// before it: a second handler for one event type (or a second
+    /// catch-all) of a webhook, or a second path for one webhook.
+    #[error("{location}: {source}{}", other.as_ref().map_or_else(String::new, |o| format!(" (the other is at {o})")))]
+    DeskHandlers {
+        /// The handler found second.
+        location: Location,
+        /// What is wrong, as [`callback_spec::check_desk_handlers`] says it.
+        source: callback_spec::DeskHandlersError,
+        /// Where the handler it conflicts with is, when there is one.
+        other: Option<Location>,
     },
 }
 

@@ -2,10 +2,15 @@
 
 use crate::error::{Location, Problem, ScanError};
 use crate::modules::{ModDir, Resolved, has_cfg, is_cfg_test, path_attribute};
+use crate::storage::StorageUses;
 use callback_core::{Event, HandlerInfo};
-use callback_spec::{earlier_of_same_event, recognise_attribute};
+use callback_spec::{
+    DESK_EVENT_ATTRIBUTE, DeskHandlerInfo, DeskHandlersError, check_desk_handlers,
+    earlier_of_same_event, handler_attribute_name, recognise_attribute, recognise_desk_attribute,
+};
 use std::path::{Path, PathBuf};
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 use syn::{Item, ItemFn};
 
 /// A handler found in the sources: a free `fn` carrying one of the handler
@@ -20,11 +25,31 @@ pub struct ScannedHandler {
     pub location: Location,
 }
 
+/// A Desk event handler found in the sources: a free `fn` carrying
+/// `#[desk_event(...)]`, described as the attribute macro describes it, and
+/// where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScannedDeskHandler {
+    /// Its webhook, path, event type, subscription options, name, and
+    /// module as `module_path!()` gives it.
+    pub info: DeskHandlerInfo,
+    /// Where its attribute is.
+    pub location: Location,
+}
+
 /// What a scan found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scan {
-    /// Every handler, in the order found (module tree order).
+    /// Every callback handler, in the order found (module tree order).
     pub handlers: Vec<ScannedHandler>,
+    /// Every Desk event handler, in the order found.
+    pub desk_handlers: Vec<ScannedDeskHandler>,
+    /// Where the sources call extension storage, in the order found: a
+    /// method call `.storage()` without arguments (callback-invoke's
+    /// `Invoke::storage`), or a string literal holding the storage API's
+    /// path ([`STORAGE_PATH_PART`](crate::STORAGE_PATH_PART)). Items under
+    /// `#[cfg(test)]` are skipped.
+    pub storage_calls: Vec<Location>,
     /// Every file read, for `cargo::rerun-if-changed`.
     pub files: Vec<PathBuf>,
     /// Things worth saying that do not stop the build, such as a module
@@ -80,7 +105,9 @@ impl Scanner {
     }
 
     /// Scans every root and every module it reaches. All problems are
-    /// reported together; two handlers for one event are one of them.
+    /// reported together; two handlers for one event are one of them, and
+    /// so is every Desk event handler that [`check_desk_handlers`] refuses
+    /// beside the ones found before it.
     pub fn scan(&self) -> Result<Scan, ScanError> {
         let mut walker = Walker {
             dir: &self.dir,
@@ -99,6 +126,7 @@ impl Scanner {
             walker.file(&root, &self.crate_name, dir, None);
         }
         walker.check_duplicates();
+        walker.check_desk_handlers();
         match ScanError::from_problems(walker.problems) {
             Some(err) => Err(err),
             None => Ok(walker.scan),
@@ -179,6 +207,7 @@ impl Walker<'_> {
             module,
         };
         self.items(&parsed.items, &cx, &dir);
+        StorageUses::new(&shown, &mut self.scan.storage_calls).file(&parsed);
         self.open.pop();
     }
 
@@ -239,20 +268,30 @@ impl Walker<'_> {
     }
 
     fn function(&mut self, f: &ItemFn, cx: &Context<'_>) {
-        let mut found = f.attrs.iter().filter_map(recognise_attribute);
-        let Some(attr) = found.next() else {
+        let mut attributes = f
+            .attrs
+            .iter()
+            .filter_map(|a| handler_attribute_name(a).map(|name| (name, a)));
+        let Some((first, attr)) = attributes.next() else {
             return;
         };
-        let name = f.sig.ident.to_string();
-        if let Some(second) = found.next() {
+        let name = f.sig.ident.unraw().to_string();
+        if let Some((second, attr)) = attributes.next() {
             self.problems.push(Problem::TwoAttributes {
-                location: Location::of(cx.file, second.span),
+                location: Location::of(cx.file, attr.span()),
                 function: name,
-                first: attr.event.attribute_name(),
-                second: second.event.attribute_name(),
+                first,
+                second,
             });
             return;
         }
+        if first == DESK_EVENT_ATTRIBUTE {
+            self.desk_function(attr, name, cx);
+            return;
+        }
+        let Some(attr) = recognise_attribute(attr) else {
+            unreachable!("handler_attribute_name named a callback attribute");
+        };
         match attr.args {
             Ok(args) => self.scan.handlers.push(ScannedHandler {
                 info: HandlerInfo {
@@ -263,15 +302,58 @@ impl Walker<'_> {
                 },
                 location: Location::of(cx.file, attr.span),
             }),
-            Err(errors) => {
-                for e in errors {
-                    self.problems.push(Problem::BadAttribute {
-                        location: Location::of(cx.file, e.span()),
-                        attribute: attr.event.attribute_name(),
-                        message: e.to_string(),
-                    });
-                }
-            }
+            Err(errors) => self.bad_attribute(errors, attr.event.attribute_name(), cx),
+        }
+    }
+
+    fn desk_function(&mut self, attr: &syn::Attribute, name: String, cx: &Context<'_>) {
+        let Some(attr) = recognise_desk_attribute(attr) else {
+            unreachable!("handler_attribute_name named the Desk attribute");
+        };
+        match attr.args {
+            Ok(args) => self.scan.desk_handlers.push(ScannedDeskHandler {
+                info: args.info(&name, cx.module),
+                location: Location::of(cx.file, attr.span),
+            }),
+            Err(errors) => self.bad_attribute(errors, DESK_EVENT_ATTRIBUTE, cx),
+        }
+    }
+
+    /// One problem per error of an attribute that does not parse.
+    fn bad_attribute(&mut self, errors: syn::Error, attribute: &'static str, cx: &Context<'_>) {
+        for e in errors {
+            self.problems.push(Problem::BadAttribute {
+                location: Location::of(cx.file, e.span()),
+                attribute,
+                message: e.to_string(),
+            });
+        }
+    }
+
+    /// Reports each Desk event handler that cannot be mounted beside the
+    /// ones found before it (by the one rule, [`check_desk_handlers`]), at
+    /// its attribute, naming where the other handler is.
+    fn check_desk_handlers(&mut self) {
+        let mut accepted: Vec<&ScannedDeskHandler> = Vec::new();
+        for h in &self.scan.desk_handlers {
+            let with = accepted.iter().map(|a| &a.info).chain([&h.info]);
+            let Err(source) = check_desk_handlers(with) else {
+                accepted.push(h);
+                continue;
+            };
+            let other = match &source {
+                DeskHandlersError::Duplicate { first, .. }
+                | DeskHandlersError::TwoPaths { first, .. } => accepted
+                    .iter()
+                    .find(|a| a.info.qualified_name() == *first)
+                    .map(|a| a.location.clone()),
+                _ => None,
+            };
+            self.problems.push(Problem::DeskHandlers {
+                location: h.location.clone(),
+                source,
+                other,
+            });
         }
     }
 

@@ -6,7 +6,9 @@
 //! environment of the test process itself.
 
 use crate::common::{TREE_FILES, fixture, temp_crate};
-use callback_build::{Config, HANDLERS_FILE, LISTENER_FILE, read_handlers};
+use callback_build::{
+    Config, HANDLERS_FILE, LISTENER_FILE, WEBHOOK_FILE, read_desk_handlers, read_handlers,
+};
 use std::path::Path;
 use std::process::Command;
 
@@ -14,6 +16,8 @@ use std::process::Command;
 const CHILD: &str = "CALLBACK_BUILD_TEST_CHILD";
 /// In the child: the manifest to merge into, if any.
 const CHILD_MERGE: &str = "CALLBACK_BUILD_TEST_MERGE";
+/// In the child: the resources.json to merge into, if any.
+const CHILD_RESOURCES: &str = "CALLBACK_BUILD_TEST_RESOURCES";
 
 /// The build script under test.
 #[test]
@@ -24,6 +28,9 @@ fn child_build_script() {
     let mut config = Config::new();
     if let Some(manifest) = std::env::var_os(CHILD_MERGE) {
         config = config.merge_into(manifest);
+    }
+    if let Some(resources) = std::env::var_os(CHILD_RESOURCES) {
+        config = config.resources_into(resources);
     }
     config.run_or_exit();
 }
@@ -143,7 +150,7 @@ fn the_debug_of_a_config_shows_its_base_url_without_credentials() {
     assert_eq!(
         format!("{config:?}"),
         "Config { base_url: Some(\"https://x.example/zoho\"), crate_dir: None, crate_name: None, \
-         out_dir: None, roots: [], manifest: Some(\"plugin-manifest.json\") }"
+         out_dir: None, roots: [], manifest: Some(\"plugin-manifest.json\"), resources: None }"
     );
 }
 
@@ -365,10 +372,158 @@ fn a_cfg_module_without_a_file_is_a_cargo_warning() {
         [
             "cargo::warning=src/main.rs:2:5: module `win` is behind a #[cfg] and has no file; \
              skipped",
-            "cargo::warning=no handler attributes (#[on_install], …) found; callbackListener is \
-             empty",
+            "cargo::warning=no handler attributes (#[on_install], #[desk_event(…)], …) found; \
+             callbackListener is empty",
         ]
     );
     let listener = std::fs::read_to_string(out.path().join(LISTENER_FILE)).unwrap();
     assert_eq!(listener, "{}");
+    let webhook = std::fs::read_to_string(out.path().join(WEBHOOK_FILE)).unwrap();
+    assert_eq!(webhook, "[]");
+}
+
+/// A copy of the `desk` fixture (sources, manifest and resources.json),
+/// the manifest's text changed by `edit`.
+fn desk_crate(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("desk"), dir.path());
+    let manifest = dir.path().join("plugin-manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, edit(text)).unwrap();
+    dir
+}
+
+const MERGE_BOTH: [(&str, &str); 3] = [
+    BASE_URL,
+    (CHILD_MERGE, "plugin-manifest.json"),
+    (CHILD_RESOURCES, "resources.json"),
+];
+
+#[test]
+fn writes_resources_json_and_its_section_from_the_desk_event_handlers() {
+    let dir = desk_crate(|text| text);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(dir.path(), out.path(), &MERGE_BOTH);
+    assert_eq!(run.code, 0, "{}", run.all);
+    let rerun: Vec<String> = [
+        "src/lib.rs",
+        "src/threads.rs",
+        "src/tickets.rs",
+        "plugin-manifest.json",
+        "resources.json",
+    ]
+    .iter()
+    .map(|f| format!("cargo::rerun-if-changed={}", dir.path().join(f).display()))
+    .collect();
+    assert_eq!(run.cargo[1..], rerun);
+
+    let resources = std::fs::read_to_string(dir.path().join("resources.json")).unwrap();
+    assert_eq!(resources, crate::resources::MERGED);
+    let section = std::fs::read_to_string(out.path().join(WEBHOOK_FILE)).unwrap();
+    let section: serde_json::Value = serde_json::from_str(&section).unwrap();
+    let merged: serde_json::Value = serde_json::from_str(&resources).unwrap();
+    assert_eq!(section, merged["webhook"]);
+
+    let handlers = std::fs::read_to_string(out.path().join(HANDLERS_FILE)).unwrap();
+    let desk = read_desk_handlers(&handlers).unwrap();
+    let names: Vec<(String, Option<String>)> = desk
+        .iter()
+        .map(|r| (r.info.qualified_name(), r.source.clone()))
+        .collect();
+    let row = |name: &str, source: &str| (name.to_owned(), Some(source.to_owned()));
+    assert_eq!(
+        names,
+        [
+            row("tree_ext::threads::thread_added", "src/threads.rs:1"),
+            row("tree_ext::tickets::added", "src/tickets.rs:3"),
+            row("tree_ext::tickets::updated", "src/tickets.rs:6"),
+            row("tree_ext::anything", "src/lib.rs:15"),
+        ]
+    );
+    assert_eq!(read_handlers(&handlers).unwrap().len(), 1);
+}
+
+#[test]
+fn a_manifest_that_does_not_allow_webhooks_fails_the_build_and_writes_nothing() {
+    let dir = desk_crate(|text| {
+        text.replace("\"type\": \"org\"", "\"type\": \"personal\"")
+            .replace(", \"Desk.events.ALL\"", "")
+    });
+    let before = std::fs::read_to_string(dir.path().join("resources.json")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(dir.path(), out.path(), &MERGE_BOTH);
+    assert_eq!(run.code, 0);
+    let manifest = dir.path().join("plugin-manifest.json");
+    assert_eq!(
+        run.cargo[run.cargo.len() - 2..],
+        [
+            format!(
+                "cargo::error={}: \"type\" is \"personal\"; extension webhooks (#[desk_event] \
+                 handlers) are only for org extensions: set \"type\": \"org\"",
+                manifest.display()
+            ),
+            format!(
+                "cargo::error={}: \"zohoAuthorisation\".\"scope\" lacks \"Desk.events.ALL\", \
+                 which extension webhooks (#[desk_event] handlers) need: add it",
+                manifest.display()
+            ),
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("resources.json")).unwrap(),
+        before
+    );
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn storage_calls_without_storage_on_are_a_cargo_warning() {
+    let dir = desk_crate(|text| text.replace("    \"storage\": true,\n", ""));
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(dir.path(), out.path(), &MERGE_BOTH);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        &format!(
+            "cargo::warning=src/threads.rs:10:5: this calls extension storage (and 2 more \
+             places), but {} does not have \"storage\": true, without which Zoho refuses the \
+             extension's storage calls; add \"storage\": true to it",
+            dir.path().join("plugin-manifest.json").display()
+        )
+    );
+    // Storage on: no warning.
+    let dir = desk_crate(|text| text);
+    let run = build_script(dir.path(), out.path(), &MERGE_BOTH);
+    assert!(
+        !run.cargo.iter().any(|l| l.starts_with("cargo::warning")),
+        "{:?}",
+        run.cargo
+    );
+}
+
+#[test]
+fn a_resources_json_zoho_refuses_fails_the_build() {
+    let dir = desk_crate(|text| text);
+    let resources = dir.path().join("resources.json");
+    let text = std::fs::read_to_string(&resources).unwrap();
+    std::fs::write(
+        &resources,
+        text.replace(
+            "\"Ticket_Add\": null",
+            "\"Ticket_Add\": {\"departmentIds\": [\"7\"]}",
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(dir.path(), out.path(), &MERGE_BOTH);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        &format!(
+            "cargo::error={}: webhook `deskEvents`, subscription \"Ticket_Add\": remove \
+             \"departmentIds\"; Zoho filters the events by the departments chosen in the \
+             extension's configuration",
+            resources.display()
+        )
+    );
 }
