@@ -1,12 +1,15 @@
 //! Configuring a [`Router`]: once, in core, for every adapter.
 
+use crate::desk::dispatch::{DeskRoutes, DeskSettings};
+use crate::desk::{DeskHandlerList, DeskKeys, TokenPolicy};
 use crate::handler::HandlerList;
 use crate::manifest::{CallbackListener, ListenerError};
 use crate::replay::ReplayGuard;
 use crate::router::{Inner, Route, Router};
 use crate::signature::{HmacSha256Hex, SignatureScheme, Verifier};
 use crate::state::{MissingState, StateMap};
-use crate::{Event, Secret};
+use crate::{Event, PathError, Secret};
+use callback_spec::DeskHandlersError;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -21,16 +24,29 @@ pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 /// connection open, not Zoho.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The default body limit of a Desk delivery: 1 MiB. A delivery is a
+/// batch of events, each with the record's whole state (and its previous
+/// state): larger than a callback by far, still bounded.
+pub const DEFAULT_DESK_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The default deadline: 4 seconds. Zoho waits about 5 s for an answer (to
+/// a callback and to a delivery alike) and counts a later one as failed;
+/// a second is left for the network and the body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(4);
+
 /// What an adapter enforces while it reads a request, and the router while
-/// it runs the handler.
+/// it runs the handlers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// The largest body accepted, in bytes.
+    /// The largest callback body accepted, in bytes.
     pub body_limit: usize,
+    /// The largest Desk delivery body accepted, in bytes.
+    pub desk_body_limit: usize,
     /// How long the whole body may take to arrive.
     pub body_timeout: Duration,
-    /// The deadline for one handler call, if any.
+    /// The deadline for one callback's handler, and for one Desk delivery
+    /// (its token check and every event of its batch); `None` for none.
     pub timeout: Option<Duration>,
 }
 
@@ -38,8 +54,9 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             body_limit: DEFAULT_BODY_LIMIT,
+            desk_body_limit: DEFAULT_DESK_BODY_LIMIT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
-            timeout: None,
+            timeout: Some(DEFAULT_TIMEOUT),
         }
     }
 }
@@ -54,6 +71,7 @@ pub struct RouterBuilder<R = Router> {
     state: StateMap,
     limits: Limits,
     replay: Option<ReplayGuard>,
+    desk: DeskSettings,
     built: PhantomData<fn() -> R>,
 }
 
@@ -74,6 +92,7 @@ impl<R: From<Router>> RouterBuilder<R> {
             state: StateMap::new(),
             limits: Limits::default(),
             replay: None,
+            desk: DeskSettings::default(),
             built: PhantomData,
         }
     }
@@ -122,9 +141,65 @@ impl<R: From<Router>> RouterBuilder<R> {
         self
     }
 
-    /// A deadline for each handler call; past it the caller gets `503`.
+    /// The deadline for each callback's handler and for each Desk delivery
+    /// as a whole (default [`DEFAULT_TIMEOUT`], 4 s); past it the caller
+    /// gets `503 handler_timeout`, and the handler's future is dropped.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.limits.timeout = Some(timeout);
+        self
+    }
+
+    /// No deadline at all: a handler may run for as long as it likes (Zoho
+    /// stops waiting after about 5 s and counts the request as failed).
+    pub fn no_timeout(mut self) -> Self {
+        self.limits.timeout = None;
+        self
+    }
+
+    /// Mounts Desk event handlers (built with `desk_events![]`): one path
+    /// per webhook resource, serving every event of its handlers.
+    pub fn desk_events(mut self, handlers: DeskHandlerList) -> Self {
+        self.desk.handlers = handlers;
+        self
+    }
+
+    /// The keys Desk deliveries' `X-ZDesk-JWT` tokens are checked with
+    /// (required unless [`TokenPolicy::InsecureAcceptUnverified`]).
+    pub fn desk_keys(mut self, keys: DeskKeys) -> Self {
+        self.desk.keys = Some(keys);
+        self
+    }
+
+    /// Whether deliveries must carry a verified token: [`TokenPolicy::Require`]
+    /// by default. The opt-out is logged as a warning when the router is
+    /// built.
+    pub fn desk_token_policy(mut self, policy: TokenPolicy) -> Self {
+        self.desk.policy = policy;
+        self
+    }
+
+    /// How far ahead of this server's clock a token's `iat` may be
+    /// (default [`DEFAULT_IAT_LEEWAY`](crate::desk::DEFAULT_IAT_LEEWAY), 60 s).
+    pub fn desk_iat_leeway(mut self, leeway: Duration) -> Self {
+        self.desk.iat_leeway = Some(leeway);
+        self
+    }
+
+    /// The id of the webhook resource `webhook` (its `resourceName`), which
+    /// its tokens must then name as `aud: "webhookId:<id>"`. Without it
+    /// `aud` is not checked: how an extension learns its webhook's id is
+    /// not documented.
+    pub fn desk_webhook_id(mut self, webhook: &str, id: &str) -> Self {
+        self.desk
+            .webhook_ids
+            .push((webhook.to_owned(), id.to_owned()));
+        self
+    }
+
+    /// The largest Desk delivery body accepted, in bytes (default 1 MiB).
+    /// A larger body gets `413` without being read past the limit.
+    pub fn desk_body_limit(mut self, bytes: usize) -> Self {
+        self.limits.desk_body_limit = bytes;
         self
     }
 
@@ -138,11 +213,18 @@ impl<R: From<Router>> RouterBuilder<R> {
         self
     }
 
-    /// Checks the configuration and builds: at least one secret, no event
-    /// handled twice, valid paths, and every `State<T>` present.
+    /// Checks the configuration and builds: a secret if there are callback
+    /// handlers, no event handled twice, valid paths, every `State<T>`
+    /// present; for Desk event handlers, the rules of
+    /// [`check_desk_handlers`](callback_spec::check_desk_handlers), a key
+    /// set unless the token policy opts out, and webhook ids only for
+    /// mounted webhooks.
     pub fn build(self) -> Result<R, BuildError> {
-        let verifier =
-            Verifier::with_scheme(self.scheme, self.secrets).ok_or(BuildError::NoSecret)?;
+        let verifier = match Verifier::with_scheme(self.scheme, self.secrets) {
+            Some(verifier) => Some(verifier),
+            None if self.handlers.is_empty() => None,
+            None => return Err(BuildError::NoSecret),
+        };
         // Duplicate events and invalid paths, with the manifest's own rules.
         CallbackListener::new("http://localhost", self.handlers.infos())
             .map_err(BuildError::Handlers)?;
@@ -169,6 +251,8 @@ impl<R: From<Router>> RouterBuilder<R> {
             };
             routes[index].by_event[info.event.index()] = Some(handler);
         }
+        let callback_paths: Vec<&'static str> = routes.iter().map(|r| r.path).collect();
+        let desk = DeskRoutes::build(self.desk, &self.state, &callback_paths)?;
 
         Ok(R::from(Router::from_inner(Inner {
             routes,
@@ -177,6 +261,7 @@ impl<R: From<Router>> RouterBuilder<R> {
             state: self.state,
             limits: self.limits,
             replay: self.replay,
+            desk,
         })))
     }
 }
@@ -193,6 +278,7 @@ impl<R> fmt::Debug for RouterBuilder<R> {
             .field("state", &self.state)
             .field("limits", &self.limits)
             .field("replay", &self.replay)
+            .field("desk", &self.desk)
             .finish()
     }
 }
@@ -215,4 +301,42 @@ pub enum BuildError {
         /// The missing type.
         source: MissingState,
     },
+    /// Two Desk event handlers for one event of one webhook, two paths for
+    /// one webhook, or an option on an event type that does not take it.
+    #[error(transparent)]
+    DeskHandlers(DeskHandlersError),
+    /// A Desk event handler's path is not a valid path.
+    #[error("`{handler}`: {source}")]
+    DeskPath {
+        /// The handler.
+        handler: String,
+        /// What is wrong with its path.
+        source: PathError,
+    },
+    /// A webhook is mounted at a callback's path.
+    #[error("{path} is both a callback path and a webhook path; give the webhook another `path`")]
+    PathConflict {
+        /// The path.
+        path: String,
+    },
+    /// Desk event handlers are mounted, the token is required, and no key
+    /// set is configured.
+    #[error(
+        "Desk event handlers need the key set their tokens are checked with: call \
+         `.desk_keys(DeskKeys::from_url(DEFAULT_JWKS_URL)?)` (or your data centre's JWKS URL)"
+    )]
+    NoDeskKeys,
+    /// A webhook id is configured for a webhook no handler belongs to.
+    #[error("a webhook id is configured for `{webhook}`, which no Desk event handler belongs to")]
+    UnknownWebhook {
+        /// The webhook named.
+        webhook: String,
+    },
+    /// `jsonwebtoken` has no crypto provider (built with both or neither
+    /// of its backends).
+    #[error(
+        "jsonwebtoken has no crypto provider: exactly one of its features `rust_crypto` and \
+         `aws_lc_rs` must be on (callback-core turns on `rust_crypto`)"
+    )]
+    NoJwtProvider,
 }

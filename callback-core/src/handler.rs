@@ -5,6 +5,7 @@ use crate::HandlerInfo;
 use crate::extract::CallContext;
 use crate::outcome::Rejection;
 use crate::state::{MissingState, StateMap};
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -107,7 +108,31 @@ impl HandlerError {
     pub fn msg(message: impl fmt::Display) -> Self {
         HandlerError(message.to_string().into())
     }
+
+    /// The error a Desk event handler returns to answer the delivery with
+    /// `410 Gone`, which makes Zoho drop the webhook's subscription: see
+    /// [`Gone`]. A callback handler that returns it fails as any error does
+    /// (`500 handler_error`): callbacks have no subscription to drop.
+    pub fn gone() -> Self {
+        HandlerError(Box::new(Gone))
+    }
+
+    /// Whether this is [`HandlerError::gone`] (or a [`Gone`] converted with
+    /// `?` or `.into()`).
+    pub fn is_gone(&self) -> bool {
+        self.0.is::<Gone>()
+    }
 }
+
+/// A Desk event handler's answer "stop sending me this": the delivery is
+/// answered `410 Gone` and Zoho drops the webhook's subscription (the events
+/// of the batch after this one are not run). Return
+/// `Err(HandlerError::gone())`, `Err(Gone)` from a handler returning
+/// `Result<(), Gone>`, or `Err(Gone.into())` where the error type is a
+/// `Box<dyn Error + Send + Sync>`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, thiserror::Error)]
+#[error("the handler answered 410 Gone: Zoho drops the webhook's subscription")]
+pub struct Gone;
 
 impl<E: Into<Box<dyn std::error::Error + Send + Sync>>> From<E> for HandlerError {
     fn from(err: E) -> Self {
@@ -151,8 +176,57 @@ impl IntoHandlerResult for () {
     }
 }
 
-impl<E: fmt::Display> IntoHandlerResult for Result<(), E> {
+/// A [`HandlerError`], a [`Gone`] or a boxed error is kept as it is (so
+/// that [`HandlerError::is_gone`] still tells); any other error becomes its
+/// message (`{e:#}`, which shows `anyhow`'s chain of causes).
+impl<E: fmt::Display + 'static> IntoHandlerResult for Result<(), E> {
     fn into_handler_result(self) -> Result<(), HandlerError> {
-        self.map_err(|e| HandlerError::msg(format_args!("{e:#}")))
+        self.map_err(into_handler_error)
+    }
+}
+
+fn into_handler_error<E: fmt::Display + 'static>(err: E) -> HandlerError {
+    let mut slot = Some(err);
+    let any: &mut dyn Any = &mut slot;
+    if let Some(err) = any
+        .downcast_mut::<Option<HandlerError>>()
+        .and_then(Option::take)
+    {
+        return err;
+    }
+    if let Some(gone) = any.downcast_mut::<Option<Gone>>().and_then(Option::take) {
+        return HandlerError::from(gone);
+    }
+    if let Some(boxed) = any
+        .downcast_mut::<Option<Box<dyn std::error::Error + Send + Sync>>>()
+        .and_then(Option::take)
+    {
+        return HandlerError(boxed);
+    }
+    match slot {
+        Some(err) => HandlerError::msg(format_args!("{err:#}")),
+        None => HandlerError::msg("the handler failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gone_survives_every_way_a_handler_returns_it() {
+        let boxed: Box<dyn std::error::Error + Send + Sync> = Gone.into();
+        for result in [
+            Err::<(), _>(HandlerError::gone()).into_handler_result(),
+            Err::<(), _>(Gone).into_handler_result(),
+            Err::<(), _>(boxed).into_handler_result(),
+            Err::<(), HandlerError>(Gone.into()).into_handler_result(),
+        ] {
+            assert!(result.unwrap_err().is_gone());
+        }
+        let other = Err::<(), _>("gone").into_handler_result().unwrap_err();
+        assert!(!other.is_gone());
+        assert_eq!(other.to_string(), "gone");
+        assert!(!HandlerError::msg("x").is_gone());
     }
 }

@@ -87,17 +87,21 @@ pub mod __private;
 
 pub use base_url::{BaseUrl, BaseUrlError};
 pub use body::read_body;
-pub use builder::{BuildError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, Limits, RouterBuilder};
+pub use builder::{
+    BuildError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_DESK_BODY_LIMIT, DEFAULT_TIMEOUT,
+    Limits, RouterBuilder,
+};
 pub use callback::Callback;
 pub use callback_spec::{
-    DEFAULT_PATH_PREFIX, DeskEventKind, DeskEventSelector, DeskEventType, DeskHandlerInfo, Event,
-    HandlerInfo, PathError, ThreadDirection, UnknownEvent, default_path, validate_path,
+    DEFAULT_PATH_PREFIX, DEFAULT_WEBHOOK, DeskEventKind, DeskEventSelector, DeskEventType,
+    DeskHandlerInfo, DeskHandlersError, Event, HandlerInfo, PathError, ThreadDirection,
+    UnknownEvent, default_path, default_webhook_path, validate_path,
 };
 pub use extract::{CallContext, Extra, FromCallback, State};
 pub use handler::{
-    Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,
+    Gone, Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,
 };
-pub use outcome::{Handled, Outcome, Rejection, RejectionKind};
+pub use outcome::{Handled, Outcome, Rejection, RejectionKind, Reply};
 pub use payload::{OrgId, Payload, SecurityContext};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayGuard};
 pub use request::{ALLOWED_METHOD, CallbackRequest, SIGNATURE_HEADER, signature_header};
@@ -105,6 +109,9 @@ pub use router::Router;
 pub use secret::{Secret, SecretError};
 pub use signature::{HmacSha256Hex, SignatureError, SignatureHeader, Signer, Verified, Verifier};
 pub use state::{MissingState, StateMap};
+/// The date-and-time crate [`desk::EventTime`] converts to, re-exported so
+/// that handlers use the same version.
+pub use time;
 
 /// Lists an extension's handlers: what both mounting and the manifest read.
 ///
@@ -129,6 +136,37 @@ macro_rules! callbacks {
         };
         $crate::HandlerList::new(&[
             $(<$handler as $crate::__private::StaticHandler>::HANDLER),*
+        ])
+    }};
+}
+
+/// Lists an extension's Desk event handlers, for
+/// [`RouterBuilder::desk_events`]: what mounting and `resources.json` read.
+///
+/// ```ignore
+/// let handlers = desk_events![ticket_added, comments::comment_added];
+/// ```
+///
+/// Each name is a function annotated with `#[desk_event(...)]`. Two
+/// handlers for one event type of one webhook (or two catch-alls) are a
+/// compile error naming the event, the webhook and both handlers; the other
+/// rules of [`check_desk_handlers`](callback_spec::check_desk_handlers) are
+/// checked when the router is built.
+#[macro_export]
+macro_rules! desk_events {
+    ($($handler:path),* $(,)?) => {{
+        const _: () = {
+            const MESSAGE: $crate::__private::DuplicateMessage =
+                $crate::__private::duplicate_desk_event(
+                    &[$(<$handler as $crate::__private::StaticDeskHandler>::INFO),*],
+                    &[$($crate::__private::stringify!($handler)),*],
+                );
+            if MESSAGE.is_some() {
+                $crate::__private::panic!("{}", MESSAGE.as_str())
+            }
+        };
+        $crate::desk::DeskHandlerList::new(&[
+            $(<$handler as $crate::__private::StaticDeskHandler>::HANDLER),*
         ])
     }};
 }

@@ -1,4 +1,5 @@
-//! What became of one callback, and the one table that maps it to HTTP.
+//! What became of one callback or one Desk delivery, and the one table
+//! that maps it to HTTP.
 
 use crate::{Event, OrgId};
 use std::borrow::Cow;
@@ -70,8 +71,49 @@ rejection_kinds! {
     HandlerPanicked => 500, "handler_panicked";
     /// The handler needs state that was not provided.
     MissingState => 500, "missing_state";
-    /// The handler did not finish before the deadline.
+    /// The handler did not finish before the deadline (for a Desk delivery:
+    /// the batch did not).
     DeadlineExceeded => 503, "handler_timeout";
+    /// A Desk delivery's query has no `orgId`, one that is not a number,
+    /// two of them or two `securityContext`s; or a handler needs the
+    /// `securityContext` the query does not carry.
+    InvalidQuery => 400, "invalid_query";
+    /// A Desk delivery without an `X-ZDesk-JWT` header.
+    MissingToken => 401, "missing_token";
+    /// More than one `X-ZDesk-JWT` header.
+    RepeatedToken => 401, "repeated_token";
+    /// An `X-ZDesk-JWT` that is not a compact JWS with a JSON header and claims.
+    MalformedToken => 401, "malformed_token";
+    /// A token signed with another algorithm than RS256 (`none` and HS256 included).
+    UnsupportedAlgorithm => 401, "unsupported_algorithm";
+    /// A token whose header names no key (`kid`).
+    MissingKeyId => 401, "missing_key_id";
+    /// A token naming a key the key set does not hold (after the refetch it may trigger).
+    UnknownKey => 401, "unknown_key";
+    /// A token naming a key that is not an RSA signing key for RS256.
+    WrongKeyType => 401, "wrong_key_type";
+    /// A token whose signature the key it names does not verify.
+    TokenSignatureMismatch => 401, "token_signature_mismatch";
+    /// A token without `iss`, `exp` or `iat`, or with one of the wrong type.
+    InvalidClaims => 401, "invalid_claims";
+    /// A token whose `exp` has passed.
+    TokenExpired => 401, "token_expired";
+    /// A token whose `iat` is further ahead than the leeway.
+    TokenIssuedInFuture => 401, "token_issued_in_future";
+    /// A token whose `iss` is not `orgId:<the query's orgId>`.
+    WrongIssuer => 401, "wrong_issuer";
+    /// A token whose `aud` is not `webhookId:<the configured id>`.
+    WrongAudience => 401, "wrong_audience";
+    /// An event of a Desk delivery whose `orgId` is not the query's.
+    OrgMismatch => 401, "org_mismatch";
+    /// No key to check the token with: the key set could not be fetched
+    /// (host down, too slow, not a key set) and none is cached for its `kid`.
+    KeysUnavailable => 503, "keys_unavailable";
+    /// A Desk event handler answered `410 Gone`: Zoho drops the subscription.
+    Gone => 410, "gone";
+    /// A Desk event handler takes an argument the event does not carry (a
+    /// `Ticket` for a comment event): the server's code is wrong.
+    ArgumentMismatch => 500, "argument_mismatch";
 }
 
 /// A refused or failed callback: its kind, a message safe to send to the
@@ -218,6 +260,33 @@ impl Outcome {
         [("content-type", "application/json")]
             .into_iter()
             .chain(allow.then_some(("allow", crate::ALLOWED_METHOD)))
+    }
+}
+
+/// What an adapter sends for an outcome, whatever it was the outcome of
+/// (a callback's [`Outcome`], a Desk delivery's
+/// [`DeskOutcome`](crate::desk::DeskOutcome)): the adapter translates these
+/// three and decides nothing.
+pub trait Reply {
+    /// The HTTP status.
+    fn status(&self) -> u16;
+    /// The response headers (`Content-Type`, and `Allow` on a `405`).
+    fn headers(&self) -> impl Iterator<Item = (&'static str, &'static str)>;
+    /// The JSON body.
+    fn body(&self) -> Cow<'static, str>;
+}
+
+impl Reply for Outcome {
+    fn status(&self) -> u16 {
+        Outcome::status(self)
+    }
+
+    fn headers(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        Outcome::headers(self)
+    }
+
+    fn body(&self) -> Cow<'static, str> {
+        Outcome::body(self)
     }
 }
 

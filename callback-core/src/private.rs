@@ -19,10 +19,19 @@ pub use std::stringify;
 use crate::handler::HandlerError;
 use crate::outcome::RejectionKind;
 
-/// What a handler's result means for the callback: `Ok`, or a
-/// `HandlerFailed` rejection with the error as its logged detail.
+/// What a handler's result means for the request: `Ok`; a `Gone`
+/// rejection for [`HandlerError::gone`] (a Desk delivery answers `410`; the
+/// callback router turns it into a failure); otherwise a `HandlerFailed`
+/// rejection with the error as its logged detail. The one function both
+/// kinds of handler expand to call.
 pub fn handler_result(result: Result<(), HandlerError>) -> Result<(), Rejection> {
     result.map_err(|err| {
+        if err.is_gone() {
+            return Rejection::new(
+                RejectionKind::Gone,
+                "the handler answered 410 Gone; Zoho drops the subscription",
+            );
+        }
         Rejection::new(
             RejectionKind::HandlerFailed,
             "the handler failed; see the server log",
@@ -47,6 +56,84 @@ pub const fn duplicate_event(events: &[Event], names: &[&str]) -> DuplicateMessa
     DuplicateMessage::EMPTY
 }
 
+/// The compile-time message for the first two handlers of one
+/// `desk_events![]` list that take the same events (one event type, or
+/// both the catch-all) of one webhook, naming the event, the webhook and
+/// both handlers as written in the list; empty when there are none. The
+/// rule of `callback_spec::check_desk_handlers`, applied in a `const`.
+pub const fn duplicate_desk_event(infos: &[&DeskHandlerInfo], names: &[&str]) -> DuplicateMessage {
+    let mut i = 0;
+    while i < infos.len() {
+        let mut j = 0;
+        while j < i {
+            if same_str(cow_str(&infos[j].webhook), cow_str(&infos[i].webhook))
+                && same_selector(infos[j].event, infos[i].event)
+            {
+                let prefix = "desk_events![] lists two handlers for ";
+                let event = selector_name(infos[i].event);
+                let webhook = cow_str(&infos[i].webhook);
+                return DuplicateMessage::from_parts(
+                    &[
+                        prefix,
+                        event,
+                        " of webhook `",
+                        webhook,
+                        "`: `",
+                        names[j],
+                        "` and `",
+                        names[i],
+                        "`; keep one",
+                    ],
+                    &[prefix, event, "; keep one"],
+                );
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    DuplicateMessage::EMPTY
+}
+
+/// The borrowed text of a description's string: a description made in a
+/// `const` (all that `desk_events![]` sees) owns none.
+#[allow(clippy::ptr_arg)] // a `Cow` is what the description holds
+const fn cow_str<'a>(cow: &'a Cow<'static, str>) -> &'a str {
+    match cow {
+        Cow::Borrowed(s) => s,
+        Cow::Owned(_) => "<owned>",
+    }
+}
+
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < a.len() {
+        if a[k] != b[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+const fn same_selector(a: DeskEventSelector, b: DeskEventSelector) -> bool {
+    match (a, b) {
+        (DeskEventSelector::Type(x), DeskEventSelector::Type(y)) => x.index() == y.index(),
+        (DeskEventSelector::Any, DeskEventSelector::Any) => true,
+        _ => false,
+    }
+}
+
+const fn selector_name(selector: DeskEventSelector) -> &'static str {
+    match selector {
+        DeskEventSelector::Type(ty) => ty.wire_name(),
+        DeskEventSelector::Any => "any event",
+    }
+}
+
 /// A message built in a `const`, such as "callbacks![] lists two handlers
 /// for onInstall: \`a\` and \`b\`; keep one" (without the names when they do
 /// not fit).
@@ -63,29 +150,36 @@ impl DuplicateMessage {
     };
 
     const fn new(event: Event, first: &str, second: &str) -> Self {
+        let prefix = "callbacks![] lists two handlers for ";
+        Self::from_parts(
+            &[
+                prefix,
+                event.wire_name(),
+                ": `",
+                first,
+                "` and `",
+                second,
+                "`; keep one",
+            ],
+            &[prefix, event.wire_name(), "; keep one"],
+        )
+    }
+
+    /// `parts` joined, or `fallback` joined when `parts` do not fit (names
+    /// too long to quote).
+    const fn from_parts(parts: &[&str], fallback: &[&str]) -> Self {
         let mut message = Self::EMPTY;
-        let parts: [&str; 7] = [
-            "callbacks![] lists two handlers for ",
-            event.wire_name(),
-            ": `",
-            first,
-            "` and `",
-            second,
-            "`; keep one",
-        ];
         let mut total = 0;
         let mut p = 0;
         while p < parts.len() {
             total += parts[p].len();
             p += 1;
         }
-        if total > Self::CAPACITY {
-            // Names too long to quote: the event alone.
-            message.push("callbacks![] lists two handlers for ");
-            message.push(event.wire_name());
-            message.push("; keep one");
-            return message;
-        }
+        let parts = if total > Self::CAPACITY {
+            fallback
+        } else {
+            parts
+        };
         let mut p = 0;
         while p < parts.len() {
             message.push(parts[p]);
@@ -122,6 +216,52 @@ impl DuplicateMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const fn desk(
+        webhook: &'static str,
+        event: DeskEventSelector,
+        name: &'static str,
+    ) -> DeskHandlerInfo {
+        DeskHandlerInfo {
+            webhook: Cow::Borrowed(webhook),
+            path: Cow::Borrowed("/desk/x"),
+            event,
+            include_prev_state: false,
+            fields: Cow::Borrowed(&[]),
+            direction: None,
+            name: Cow::Borrowed(name),
+            module: Cow::Borrowed("m"),
+        }
+    }
+
+    #[test]
+    fn names_the_first_desk_event_two_handlers_of_one_webhook_take() {
+        use DeskEventSelector::{Any, Type};
+        const ADD: &DeskHandlerInfo = &desk("a", Type(DeskEventType::TicketAdd), "add");
+        const OTHER_ADD: &DeskHandlerInfo = &desk("b", Type(DeskEventType::TicketAdd), "b_add");
+        const ANY: &DeskHandlerInfo = &desk("a", Any, "any");
+        const AGAIN: &DeskHandlerInfo = &desk("a", Type(DeskEventType::TicketAdd), "again");
+        const ANY_AGAIN: &DeskHandlerInfo = &desk("a", Any, "any2");
+        let fine = duplicate_desk_event(&[ADD, OTHER_ADD, ANY], &["add", "b_add", "any"]);
+        assert!(!fine.is_some());
+        const MESSAGE: DuplicateMessage =
+            duplicate_desk_event(&[ADD, ANY, AGAIN], &["add", "any", "m::again"]);
+        assert_eq!(
+            MESSAGE.as_str(),
+            "desk_events![] lists two handlers for Ticket_Add of webhook `a`: `add` and `m::again`; keep one"
+        );
+        let catch_alls = duplicate_desk_event(&[ANY, ANY_AGAIN], &["x", "y"]);
+        assert_eq!(
+            catch_alls.as_str(),
+            "desk_events![] lists two handlers for any event of webhook `a`: `x` and `y`; keep one"
+        );
+        let long = "n".repeat(300);
+        let cut = duplicate_desk_event(&[ADD, AGAIN], &[&long, &long]);
+        assert_eq!(
+            cut.as_str(),
+            "desk_events![] lists two handlers for Ticket_Add; keep one"
+        );
+    }
 
     #[test]
     fn names_the_first_shared_event_and_both_handlers_as_listed() {

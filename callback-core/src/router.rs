@@ -1,6 +1,7 @@
 //! The framework-agnostic router: verify, parse, route, call, in that order.
 
 use crate::callback::Callback;
+use crate::desk::dispatch::DeskRoutes;
 use crate::extract::CallContext;
 use crate::handler::{Handler, HandlerList};
 use crate::manifest::{CallbackListener, ListenerError};
@@ -24,16 +25,18 @@ use std::sync::Arc;
 /// themselves.
 #[derive(Clone)]
 pub struct Router {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
     pub(crate) routes: Vec<Route>,
     pub(crate) handlers: HandlerList,
-    pub(crate) verifier: Verifier,
+    /// `None` only when no callback handler is mounted.
+    pub(crate) verifier: Option<Verifier>,
     pub(crate) state: StateMap,
     pub(crate) limits: Limits,
     pub(crate) replay: Option<ReplayGuard>,
+    pub(crate) desk: DeskRoutes,
 }
 
 /// One mounted path and the handler of each event it serves.
@@ -124,8 +127,13 @@ impl Router {
                     "no callback is mounted at this path",
                 )
             })?;
-        let verified = inner
-            .verifier
+        let verifier = inner.verifier.as_ref().ok_or_else(|| {
+            Rejection::new(
+                RejectionKind::NotFound,
+                "no callback is mounted at this path",
+            )
+        })?;
+        let verified = verifier
             .verify(request.signature, request.body)
             .map_err(signature_rejection)?;
         if !is_json(request.content_type) {
@@ -165,7 +173,9 @@ impl Router {
             })?),
         };
         let cx = CallContext::new(&callback, &inner.state);
-        let result = crate::run::run(handler, &cx, inner.limits.timeout, trace.span()).await;
+        let result = crate::run::run(handler, &cx, inner.limits.timeout, trace.span())
+            .await
+            .map_err(callback_gone);
         if let (Err(_), Some(guard), Some(claim)) = (&result, &inner.replay, claim) {
             guard.release(claim);
         }
@@ -181,7 +191,22 @@ impl fmt::Debug for Router {
             .field("state", &self.inner.state)
             .field("limits", &self.inner.limits)
             .field("replay", &self.inner.replay)
+            .field("desk", &self.inner.desk)
             .finish()
+    }
+}
+
+/// A callback handler's [`Gone`](crate::Gone) is a failure like any other:
+/// a callback has no subscription to drop, and `410` is not documented for
+/// callbacks.
+fn callback_gone(rejection: Rejection) -> Rejection {
+    match rejection.kind() {
+        RejectionKind::Gone => Rejection::new(
+            RejectionKind::HandlerFailed,
+            "the handler failed; see the server log",
+        )
+        .with_detail("the handler answered Gone, which only Desk event handlers can"),
+        _ => rejection,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Running one handler: panics caught, deadline enforced, inside its span.
 
 use crate::extract::CallContext;
-use crate::handler::Handler;
+use crate::handler::{Handler, HandlerFuture};
 use crate::outcome::{Rejection, RejectionKind};
 use futures_util::FutureExt;
 use std::any::Any;
@@ -20,8 +20,18 @@ pub(crate) async fn run(
     deadline: Option<Duration>,
     span: &tracing::Span,
 ) -> Result<(), Rejection> {
-    let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(cx)))
-        .map_err(|panic| panicked(&*panic))?;
+    run_call(|| handler.call(cx), deadline, span).await
+}
+
+/// Makes the future with `call` and awaits it, as [`run`] says: the one way
+/// every handler (a callback's, or a Desk event's) is run.
+pub(crate) async fn run_call<'a>(
+    call: impl FnOnce() -> HandlerFuture<'a>,
+    deadline: Option<Duration>,
+    span: &tracing::Span,
+) -> Result<(), Rejection> {
+    let future =
+        std::panic::catch_unwind(AssertUnwindSafe(call)).map_err(|panic| panicked(&*panic))?;
     let guarded = AssertUnwindSafe(future).catch_unwind();
     // `Instrumented` costs a poll and a drop even around a disabled span.
     let result = if span.is_disabled() {
@@ -33,7 +43,7 @@ pub(crate) async fn run(
 }
 
 /// `future`, or `DeadlineExceeded` if `deadline` passes first.
-async fn within<F: std::future::Future>(
+pub(crate) async fn within<F: std::future::Future>(
     deadline: Option<Duration>,
     future: F,
 ) -> Result<F::Output, Rejection> {

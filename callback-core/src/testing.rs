@@ -2,7 +2,10 @@
 //! broken, for tests of extensions and of adapters.
 //!
 //! Adapters wrap [`TestRequest`] in their framework's test request type
-//! (`callback_actix::test` does so for actix-web).
+//! (`callback_actix::test` does so for actix-web). Desk deliveries, signed
+//! with a TEST key, and the key set to check them with: [`desk`].
+
+pub mod desk;
 
 use crate::{Event, OrgId, Payload, Secret, SecurityContext, Signer, default_path};
 use serde_json::Value;

@@ -72,9 +72,7 @@ impl<'a> CallbackTrace<'a> {
         match outcome {
             Outcome::Handled(_) => tracing::info!("callback handled"),
             Outcome::Rejected(r) => match r.kind() {
-                RejectionKind::HandlerFailed
-                | RejectionKind::HandlerPanicked
-                | RejectionKind::MissingState => tracing::error!(
+                kind if is_failure(kind) => tracing::error!(
                     path = self.path,
                     code = r.code(),
                     detail = r.detail().unwrap_or_default(),
@@ -89,4 +87,16 @@ impl<'a> CallbackTrace<'a> {
             },
         }
     }
+}
+
+/// Whether a rejection is the server's failure (logged at `error` with its
+/// detail) rather than a refusal of the request (`warn`).
+pub(crate) fn is_failure(kind: RejectionKind) -> bool {
+    matches!(
+        kind,
+        RejectionKind::HandlerFailed
+            | RejectionKind::HandlerPanicked
+            | RejectionKind::MissingState
+            | RejectionKind::ArgumentMismatch
+    )
 }

@@ -1,11 +1,14 @@
 //! One delivered event, and the delivery it came in.
 
+use super::time::EventTime;
 use crate::{OrgId, SecurityContext};
 use callback_spec::DeskEventKind;
 use serde_json::{Map, Value};
 
 /// What a delivery says about itself, apart from its events: the org and
 /// its security context from the URL's query.
+///
+/// `Debug` shows the org and whether there is a context, never the context.
 #[derive(Clone, Debug)]
 pub struct Delivery {
     pub(crate) org_id: OrgId,
@@ -41,7 +44,7 @@ impl Delivery {
 pub struct DeskEvent {
     pub(crate) kind: DeskEventKind,
     pub(crate) org_id: OrgId,
-    pub(crate) event_time: Option<std::time::SystemTime>,
+    pub(crate) event_time: Option<EventTime>,
     pub(crate) payload: Value,
     pub(crate) prev_state: Option<Value>,
     pub(crate) extra: Map<String, Value>,
@@ -71,7 +74,7 @@ impl DeskEvent {
     }
 
     /// When it happened, if Desk said.
-    pub fn event_time(&self) -> Option<std::time::SystemTime> {
+    pub fn event_time(&self) -> Option<EventTime> {
         self.event_time
     }
 
@@ -90,5 +93,50 @@ impl DeskEvent {
     /// and `prevState`.
     pub fn extra(&self) -> &Map<String, Value> {
         &self.extra
+    }
+
+    /// Sets when it happened.
+    pub fn with_event_time(mut self, time: EventTime) -> Self {
+        self.event_time = Some(time);
+        self
+    }
+
+    /// Sets the state before the update.
+    pub fn with_prev_state(mut self, prev_state: Value) -> Self {
+        self.prev_state = Some(prev_state);
+        self
+    }
+
+    /// Adds a field beyond the five documented ones (a documented name is
+    /// ignored).
+    pub fn with_extra(mut self, name: impl Into<String>, value: Value) -> Self {
+        let name = name.into();
+        if !super::batch::is_known_field(&name) {
+            self.extra.insert(name, value);
+        }
+        self
+    }
+}
+
+impl serde::Serialize for DeskEvent {
+    /// The event as Desk sends it: `eventType`, `orgId` (a string),
+    /// `eventTime` (epoch milliseconds, a string) when known, `payload`,
+    /// `prevState` when present, then every other field.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("eventType", self.kind.wire_name())?;
+        map.serialize_entry("orgId", &self.org_id.to_string())?;
+        if let Some(time) = &self.event_time {
+            map.serialize_entry("eventTime", time)?;
+        }
+        map.serialize_entry("payload", &self.payload)?;
+        if let Some(prev) = &self.prev_state {
+            map.serialize_entry("prevState", prev)?;
+        }
+        for (k, v) in &self.extra {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }

@@ -42,6 +42,16 @@ impl<'a> DeskContext<'a> {
 
 /// A type a Desk event handler can take as an argument, extracted from the
 /// event, its delivery and the application state.
+///
+/// Provided: [`DeskEvent`], [`Delivery`], [`DeskEventKind`](crate::DeskEventKind),
+/// [`EventTime`](super::EventTime), the typed payloads
+/// ([`Ticket`](super::Ticket), [`TicketThread`](super::TicketThread),
+/// [`TicketComment`](super::TicketComment)), [`PrevState<T>`](super::PrevState),
+/// [`OrgId`](crate::OrgId), [`SecurityContext`](crate::SecurityContext)
+/// (`400 invalid_query` when the URL carries none), [`State<T>`](crate::State),
+/// `Invoke` (callback-invoke) and `Option<T>` of any of them. An argument
+/// that cannot be extracted fails the delivery at that event before its
+/// handler runs.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a Desk event handler argument",
     label = "the framework cannot provide a `{Self}` to a Desk event handler",
@@ -73,14 +83,51 @@ impl FromDeskEvent for crate::OrgId {
     }
 }
 
+/// The message a delivery whose URL carries no `securityContext` is refused
+/// with (`400 invalid_query`) when a handler needs one.
+pub const NO_SECURITY_CONTEXT: &str =
+    "the webhook's URL carries no securityContext, which this handler needs";
+
 impl FromDeskEvent for crate::SecurityContext {
     async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
-        cx.delivery().security_context().cloned().ok_or_else(|| {
+        cx.delivery()
+            .security_context()
+            .cloned()
+            .ok_or_else(|| Rejection::new(crate::RejectionKind::InvalidQuery, NO_SECURITY_CONTEXT))
+    }
+}
+
+impl FromDeskEvent for Delivery {
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.delivery().clone())
+    }
+}
+
+impl FromDeskEvent for callback_spec::DeskEventKind {
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+        Ok(cx.event().kind().clone())
+    }
+}
+
+/// The event's time; an event without `eventTime` is refused with `400
+/// invalid_payload` (take `Option<EventTime>` to accept one).
+impl FromDeskEvent for super::EventTime {
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+        cx.event().event_time().ok_or_else(|| {
             Rejection::new(
                 crate::RejectionKind::InvalidPayload,
-                "the webhook's URL carries no securityContext, which this handler needs",
+                "the event carries no eventTime, which this handler needs",
             )
         })
+    }
+}
+
+/// An optional argument: `Some` when `T` can be extracted, `None` when it
+/// cannot (no `prevState`, no `securityContext`, a payload of another
+/// shape). It never refuses the event, and needs no state at mount time.
+impl<T: FromDeskEvent + Send> FromDeskEvent for Option<T> {
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+        Ok(T::from_desk_event(cx).await.ok())
     }
 }
 

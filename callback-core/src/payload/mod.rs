@@ -7,6 +7,7 @@ mod security_context;
 
 pub use error::{PayloadError, PayloadErrorKind};
 pub use org_id::OrgId;
+pub(crate) use org_id::exact_u64;
 pub use security_context::SecurityContext;
 
 use crate::Event;

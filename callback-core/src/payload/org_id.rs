@@ -54,11 +54,17 @@ impl FromStr for OrgId {
 }
 
 fn parse_digits(s: &str) -> Option<OrgId> {
-    // `u64::from_str` alone would accept a leading `+`.
+    exact_u64(s).map(OrgId)
+}
+
+/// `s` as a `u64` if it is one or more decimal digits and fits: the rule
+/// for every id Zoho sends as a string (`u64::from_str` alone would accept
+/// a leading `+`).
+pub(crate) fn exact_u64(s: &str) -> Option<u64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse().ok().map(OrgId)
+    s.parse().ok()
 }
 
 impl serde::Serialize for OrgId {

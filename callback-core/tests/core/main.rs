@@ -8,6 +8,8 @@
 mod common;
 
 mod call_context;
+mod desk_common;
+mod desk_dispatch;
 mod fuzz_regressions;
 mod known_answers;
 mod manifest_merge;

@@ -8,9 +8,9 @@ use crate::common;
 use callback_core::ReplayGuard;
 use callback_core::manifest::ListenerError;
 use callback_core::{
-    BuildError, CallbackRequest, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, Event, Handled,
-    HandlerInfo, HandlerList, MissingState, OrgId, Outcome, Rejection, RejectionKind, Router,
-    SignatureHeader,
+    BuildError, CallbackRequest, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_DESK_BODY_LIMIT,
+    DEFAULT_TIMEOUT, Event, Handled, HandlerInfo, HandlerList, MissingState, OrgId, Outcome,
+    Rejection, RejectionKind, Router, SignatureHeader,
 };
 use common::{
     ADAPTER_KINDS, Behaviour, CALL_PANIC, CONFIG_ADD, CONFIG_DELETE, FAILURE, FUTURE_PANIC, Hits,
@@ -61,6 +61,8 @@ fn the_table_covers_every_kind_the_router_decides() {
         // Decided on a second request, with a guard configured: tested by
         // `a_replayed_body_is_refused_*` below.
         .filter(|k| **k != RejectionKind::Replayed)
+        // Decided for Desk deliveries only: `desk_dispatch` covers them.
+        .filter(|k| !crate::desk_dispatch::DESK_ONLY_KINDS.contains(k))
         .map(|k| k.code())
         .collect();
     assert_eq!(covered, decided);
@@ -280,12 +282,32 @@ fn the_limits_are_the_defaults_unless_set() {
         .expect("builds");
     let limits = defaults.limits();
     assert_eq!(
-        (limits.body_limit, limits.body_timeout, limits.timeout),
-        (DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, None)
+        (
+            limits.body_limit,
+            limits.desk_body_limit,
+            limits.body_timeout,
+            limits.timeout
+        ),
+        (
+            DEFAULT_BODY_LIMIT,
+            DEFAULT_DESK_BODY_LIMIT,
+            DEFAULT_BODY_TIMEOUT,
+            Some(DEFAULT_TIMEOUT)
+        )
     );
     assert_eq!(
-        (DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT),
-        (64 * 1024, Duration::from_secs(3))
+        (
+            DEFAULT_BODY_LIMIT,
+            DEFAULT_DESK_BODY_LIMIT,
+            DEFAULT_BODY_TIMEOUT,
+            DEFAULT_TIMEOUT
+        ),
+        (
+            64 * 1024,
+            1024 * 1024,
+            Duration::from_secs(3),
+            Duration::from_secs(4)
+        )
     );
 
     let set = Router::builder(HandlerList::new(&[&INSTALL]))
@@ -293,18 +315,33 @@ fn the_limits_are_the_defaults_unless_set() {
         .state(Hits::default())
         .body_limit(1024)
         .body_timeout(Duration::from_millis(500))
-        .timeout(Duration::from_secs(4))
+        .timeout(Duration::from_secs(2))
+        .desk_body_limit(2048)
         .build()
         .expect("builds");
     let limits = set.limits();
     assert_eq!(
-        (limits.body_limit, limits.body_timeout, limits.timeout),
+        (
+            limits.body_limit,
+            limits.desk_body_limit,
+            limits.body_timeout,
+            limits.timeout
+        ),
         (
             1024,
+            2048,
             Duration::from_millis(500),
-            Some(Duration::from_secs(4))
+            Some(Duration::from_secs(2))
         )
     );
+    let none = Router::builder(HandlerList::new(&[&INSTALL]))
+        .secret(secret(SECRET))
+        .state(Hits::default())
+        .timeout(Duration::from_secs(2))
+        .no_timeout()
+        .build()
+        .expect("builds");
+    assert_eq!(none.limits().timeout, None);
 }
 
 #[test]
