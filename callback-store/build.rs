@@ -1,0 +1,6 @@
+//! `sqlx::migrate!` embeds the migrations when the crate compiles: compile
+//! again when one changes.
+
+fn main() {
+    println!("cargo:rerun-if-changed=migrations");
+}
