@@ -48,6 +48,45 @@
 //!
 //! In every rejection the handler is not called. Rejections are logged at
 //! `warn`, handler failures at `error`, in one `tracing` span per callback.
+//!
+//! # Desk events
+//!
+//! `.desk_events(desk_events![...])` on the same builder mounts one
+//! resource per webhook path (`/desk/deskEvents` unless the handlers name
+//! another), mounted the same thin way: the body is read within the Desk
+//! body limit (1 MiB by default) and handed to the core with the path, the
+//! raw query (which holds the security context: this adapter never logs it)
+//! and `X-ZDesk-JWT`. Every status is the core's:
+//!
+//! | request to a webhook path | status | `error` |
+//! |---|---|---|
+//! | `GET` (Zoho checks the URL) | 200 | (`{"ok":true}`) |
+//! | every event handled (or acknowledged: no handler for its type) | 200 | (`{"ok":true,"events":N}`) |
+//! | query without one numeric `orgId`, or with two `securityContext`s | 400 | `invalid_query` |
+//! | `X-ZDesk-JWT` missing / repeated / not a JWT | 401 | `missing_token` / `repeated_token` / `malformed_token` |
+//! | signed with another algorithm than RS256 (`none`, HS256, …) | 401 | `unsupported_algorithm` |
+//! | no `kid` / a `kid` not in the key set / a key that is not RSA | 401 | `missing_key_id` / `unknown_key` / `wrong_key_type` |
+//! | signature does not verify | 401 | `token_signature_mismatch` |
+//! | `exp`, `iat` or `iss` missing / expired / issued ahead / another org / another webhook | 401 | `invalid_claims` / `token_expired` / `token_issued_in_future` / `wrong_issuer` / `wrong_audience` |
+//! | an event of another org than the query's | 401 | `org_mismatch` |
+//! | the key set cannot be fetched and no cached key fits | 503 | `keys_unavailable` |
+//! | body larger than the Desk limit | 413 | `payload_too_large` |
+//! | body not JSON / not an array of events | 400 | `invalid_json` / `invalid_payload` |
+//! | a handler failed / panicked / took an argument its event lacks | 500 / 500 / 400 or 500 | `handler_error` / `handler_panicked` / `invalid_payload`, `invalid_query` or `argument_mismatch` |
+//! | a handler answered [`Gone`](callback_core::Gone) | 410 | `gone` |
+//! | the batch passed its deadline | 503 | `handler_timeout` |
+//! | another method | 405 (`Allow: GET, POST`) | `method_not_allowed` |
+//!
+//! Events run in array order; the first that fails stops the batch and is
+//! the answer: the events before it were handled, the ones after it were
+//! not run, and Zoho may deliver the whole batch again (delivery is at
+//! least once), so handlers must be idempotent.
+//!
+//! actix-web's `Logger::default()` logs the request line (`%r`), query
+//! string included: with webhooks mounted it would write every security
+//! context into the access log. Log the path alone instead (`%U` is the
+//! path without the query), for example
+//! `Logger::new("%a \"%U\" %s %b %T")`.
 
 mod response;
 mod service;
@@ -108,9 +147,13 @@ pub use callback_core::__private;
 /// Everything an extension's handlers and `main` need, in one import.
 pub mod prelude {
     pub use crate::{CallbackRoutes, Callbacks, CallbacksExt};
+    pub use callback_core::desk::{
+        Delivery, DeskEvent, DeskId, DeskKeys, EventTime, FromDeskEvent, PrevState, Ticket,
+        TicketComment, TicketThread, TokenPolicy,
+    };
     pub use callback_core::{
-        Callback, Event, Extra, FromCallback, HandlerError, OrgId, Payload, Secret,
-        SecurityContext, State, callbacks,
+        Callback, DeskEventKind, DeskEventType, Event, Extra, FromCallback, Gone, HandlerError,
+        OrgId, Payload, Secret, SecurityContext, State, callbacks, desk_events,
     };
     #[cfg(feature = "invoke")]
     pub use callback_invoke::{
@@ -118,8 +161,8 @@ pub mod prelude {
         SecureParam, StorageEntry, StorageQuery,
     };
     pub use callback_macros::{
-        on_config_param_add, on_config_param_delete, on_install, on_tpa_authorise, on_tpa_revoke,
-        on_uninstall, on_update, on_zoho_authorise,
+        desk_event, on_config_param_add, on_config_param_delete, on_install, on_tpa_authorise,
+        on_tpa_revoke, on_uninstall, on_update, on_zoho_authorise,
     };
 }
 

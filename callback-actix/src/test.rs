@@ -47,3 +47,47 @@ pub fn request(callback: &TestCallback) -> actix_web::test::TestRequest {
     }
     test
 }
+
+/// The `POST` a [`TestDelivery`](callback_core::testing::desk::TestDelivery)
+/// describes: its path and query, its `X-ZDesk-JWT` (if any), its body as
+/// `application/json`. For a delivery signed with the TEST key, mount the
+/// routes with `.desk_keys(callback_core::testing::desk::test_keys())`.
+///
+/// ```
+/// use callback_actix::prelude::*;
+/// use callback_actix::callback_core::testing::desk::{TestDelivery, test_keys, ticket_event};
+/// use callback_actix::test::desk_delivery;
+/// use actix_web::{test, App};
+///
+/// #[desk_event(Ticket_Add)]
+/// async fn ticket_added(ticket: Ticket) {}
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let routes = Callbacks::new(callbacks![])
+///     .desk_events(desk_events![ticket_added])
+///     .desk_keys(test_keys())
+///     .build()
+///     .unwrap();
+/// let app = test::init_service(App::new().service(routes)).await;
+///
+/// let delivery = TestDelivery::new(42).event(ticket_event(DeskEventType::TicketAdd, 42, 7));
+/// let ok = test::call_service(&app, desk_delivery(&delivery).to_request()).await;
+/// assert_eq!(ok.status(), 200);
+///
+/// let unsigned = test::call_service(&app, desk_delivery(&delivery.clone().without_token()).to_request()).await;
+/// assert_eq!(unsigned.status(), 401);
+/// # });
+/// ```
+pub fn desk_delivery(
+    delivery: &callback_core::testing::desk::TestDelivery,
+) -> actix_web::test::TestRequest {
+    let req = delivery.build();
+    let mut test = actix_web::test::TestRequest::post()
+        .uri(&req.uri())
+        .insert_header((CONTENT_TYPE, "application/json"))
+        .set_payload(req.body);
+    if let Some(token) = req.token {
+        test = test.insert_header((callback_core::desk::TOKEN_HEADER, token));
+    }
+    test
+}

@@ -10,6 +10,7 @@ mod common;
 mod call_context;
 mod desk_common;
 mod desk_dispatch;
+mod desk_keys;
 mod fuzz_regressions;
 mod known_answers;
 mod manifest_merge;
