@@ -68,6 +68,9 @@ pub(crate) enum CliError {
     /// credentials: [`CliError::Url`] refuses them first).
     #[error("cannot send to {url}: {reason}")]
     Http { url: String, reason: String },
+    /// `callback store` failed.
+    #[error(transparent)]
+    Store(#[from] crate::cmd::store::StoreCommandError),
     /// Callbacks were answered with a status other than 2xx.
     #[error("{failed} of {sent} callbacks got a non-2xx answer")]
     NotOk { failed: usize, sent: usize },

@@ -31,6 +31,7 @@ enum Command {
     Sign(cmd::sign::Args),
     Verify(cmd::verify::Args),
     Send(cmd::send::Args),
+    Store(cmd::store::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => cmd::sign::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Send(args) => cmd::send::run(args),
+        Command::Store(args) => cmd::store::run(args).map_err(error::CliError::from),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

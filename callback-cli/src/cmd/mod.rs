@@ -4,6 +4,7 @@
 pub(crate) mod manifest;
 pub(crate) mod send;
 pub(crate) mod sign;
+pub(crate) mod store;
 pub(crate) mod verify;
 
 use crate::error::CliError;

@@ -12,6 +12,7 @@ fn every_subcommand_has_help_with_its_description() {
         ("sign", "Print the HASH Zoho would send for a body"),
         ("verify", "Check that a HASH is right for a body"),
         ("send", "Sign and POST a callback as Zoho does"),
+        ("store", "Maintain the installation store"),
     ] {
         let ran = run(&[command, "--help"]);
         assert_eq!(ran.code, 0, "{command}: {ran:?}");

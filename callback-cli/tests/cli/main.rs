@@ -8,3 +8,4 @@ mod help;
 mod manifest;
 mod send;
 mod sign_verify;
+mod store;
