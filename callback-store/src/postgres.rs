@@ -24,6 +24,8 @@ impl Dialect for Postgres {
     // The row of the org is locked until the transaction ends: two
     // callbacks of one org, to two instances, apply one after the other.
     const LOCK: &'static str = " FOR UPDATE";
+    const UNBOUNDED: Option<(&'static str, &'static str)> =
+        Some(("SET statement_timeout = 0", "RESET statement_timeout"));
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

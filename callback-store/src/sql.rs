@@ -31,6 +31,9 @@ pub(crate) trait Dialect: Database {
     const LOCK: &'static str;
     /// The embedded migrations.
     fn migrator() -> &'static Migrator;
+    /// The statements that lift a connection's statement timeout for the
+    /// migrations, and restore it after; `None` where there is none.
+    const UNBOUNDED: Option<(&'static str, &'static str)>;
     /// How many rows a statement changed.
     fn rows_affected(result: &Self::QueryResult) -> u64;
     /// Whether an error the database returned means it is unavailable for
@@ -138,6 +141,8 @@ pub(crate) enum Failure {
     Store(StoreError),
     /// A value the store never writes: what, and where.
     Corrupt(String),
+    /// The migrator refused (a migration missing, changed or failed).
+    Migration(String),
 }
 
 impl From<sqlx::Error> for Failure {
@@ -198,28 +203,20 @@ where
     ) -> Result<SqlStore<DB>, StoreError> {
         let keys = options.keys.clone();
         let fail = |failure| failure_to_error::<DB>(&location, failure);
-        let startup = async {
-            DB::migrator()
-                .run(&pool)
-                .await
-                .map_err(|error| match error {
-                    MigrateError::Execute(error) => Failure::Sql(error),
-                    other => Failure::Store(StoreError::Migrate {
-                        location: location.clone(),
-                        reason: other.to_string(),
-                    }),
-                })?;
-            Self::digest_key(&pool, &keys).await
-        };
-        let digest_key = match tokio::time::timeout(options.timeout, startup).await {
-            Ok(result) => result.map_err(fail)?,
-            Err(_) => {
-                return Err(StoreError::TimedOut {
-                    location,
-                    timeout: options.timeout,
-                });
-            }
-        };
+        // Migrations are not bounded by the timeout of a call: one may
+        // rewrite a large table. The connection waits no longer than the
+        // acquire timeout, and runs them with the statement timeout lifted.
+        Self::migrate(&pool).await.map_err(fail)?;
+        let digest_key =
+            match tokio::time::timeout(options.timeout, Self::digest_key(&pool, &keys)).await {
+                Ok(result) => result.map_err(fail)?,
+                Err(_) => {
+                    return Err(StoreError::TimedOut {
+                        location,
+                        timeout: options.timeout,
+                    });
+                }
+            };
         if keys.is_development() {
             tracing::warn!(
                 "the installation store ({location}) uses the development key, which is \
@@ -235,6 +232,24 @@ where
             timeout: options.timeout,
             claim_retention: options.claim_retention,
             queries: Queries::new(DB::LOCK),
+        })
+    }
+
+    /// Brings the schema up to date, on one connection without the
+    /// statement timeout.
+    async fn migrate(pool: &Pool<DB>) -> Result<(), Failure> {
+        let mut conn = pool.acquire().await?;
+        if let Some((lift, restore)) = DB::UNBOUNDED {
+            sqlx::query::<DB>(lift).execute(&mut *conn).await?;
+            let migrated = DB::migrator().run(&mut conn).await;
+            sqlx::query::<DB>(restore).execute(&mut *conn).await?;
+            migrated
+        } else {
+            DB::migrator().run(&mut conn).await
+        }
+        .map_err(|error| match error {
+            MigrateError::Execute(error) => Failure::Sql(error),
+            other => Failure::Migration(other.to_string()),
         })
     }
 
@@ -684,6 +699,7 @@ pub(crate) fn failure_to_error<DB: Dialect>(location: &str, failure: Failure) ->
     match failure {
         Failure::Store(error) => error,
         Failure::Corrupt(what) => StoreError::Corrupt { location, what },
+        Failure::Migration(reason) => StoreError::Migrate { location, reason },
         Failure::Sql(error) => {
             let unavailable = match &error {
                 sqlx::Error::PoolTimedOut

@@ -26,6 +26,7 @@ impl Dialect for Sqlite {
     // writer went first, without waiting).
     const BEGIN: &'static str = "BEGIN IMMEDIATE";
     const LOCK: &'static str = "";
+    const UNBOUNDED: Option<(&'static str, &'static str)> = None;
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR
