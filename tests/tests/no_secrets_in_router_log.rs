@@ -1,4 +1,6 @@
-//! Every rejection the router gives for the contract table's `POST`s, and
+//! Every rejection the router gives for the contract table's `POST`s (to
+//! callback paths, and to webhook paths with the security context in the
+//! query and a token in the header), and
 //! for signed bodies that carry the security context where it does not
 //! belong, is clean (its `Display`, `Debug`, detail and response body), and
 //! so is everything the router logs meanwhile, captured at TRACE: no run of
@@ -13,11 +15,14 @@
 use callback_contract::fixture::{self, callback};
 use callback_contract::leaks::bodies_around_the_security_context;
 use callback_contract::{Calls, Case, Forbidden, Framing, LogCapture, Request, cases};
-use callback_core::{CallbackRequest, Event, Outcome, Router, signature_header};
+use callback_core::desk::DeskRequest;
+use callback_core::{CallbackRequest, Event, Outcome, Rejection, Router, signature_header};
 use tracing_subscriber::filter::LevelFilter;
 
-/// What an adapter hands the router for `request`, sent whole.
-async fn dispatch(router: &Router, request: &Request) -> Outcome {
+/// What an adapter hands the router for `request`, sent whole: to a
+/// callback path or (with its query apart) a webhook path. Returns the
+/// outcome's `Debug` and body, and its rejection if it is one.
+async fn dispatch(router: &Router, request: &Request) -> (String, Option<Rejection>) {
     let headers = |name: &'static str| {
         request
             .headers
@@ -25,13 +30,36 @@ async fn dispatch(router: &Router, request: &Request) -> Outcome {
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_bytes())
     };
+    if request.is_desk() {
+        let (path, query) = request
+            .path
+            .split_once('?')
+            .map_or((request.path.as_str(), None), |(p, q)| (p, Some(q)));
+        let outcome = router
+            .dispatch_desk(DeskRequest {
+                path,
+                query,
+                token: signature_header(headers("X-ZDesk-JWT")),
+                body: &request.body,
+            })
+            .await;
+        return (
+            format!("{outcome:?} {}", outcome.body()),
+            outcome.rejection().cloned(),
+        );
+    }
     let request = CallbackRequest {
         path: &request.path,
         signature: signature_header(headers("HASH")),
         content_type: headers("Content-Type").next(),
         body: &request.body,
     };
-    router.dispatch(request).await
+    let outcome = router.dispatch(request).await;
+    let shown = format!("{outcome:?} {}", outcome.body());
+    match outcome {
+        Outcome::Rejected(rejection) => (shown, Some(rejection)),
+        Outcome::Handled(_) => (shown, None),
+    }
 }
 
 #[tokio::test]
@@ -64,9 +92,9 @@ async fn every_rejection_from_the_router_is_clean_and_so_is_its_log() {
 
     let mut codes = Vec::new();
     for request in &requests {
-        let outcome = dispatch(&router, request).await;
-        forbidden.assert_absent("Outcome", &format!("{outcome:?} {}", outcome.body()));
-        if let Outcome::Rejected(rejection) = &outcome {
+        let (shown, rejection) = dispatch(&router, request).await;
+        forbidden.assert_absent("Outcome", &shown);
+        if let Some(rejection) = &rejection {
             forbidden.assert_clean(rejection);
             forbidden.assert_absent("detail", rejection.detail().unwrap_or_default());
             codes.push(rejection.code());
@@ -83,6 +111,12 @@ async fn every_rejection_from_the_router_is_clean_and_so_is_its_log() {
         "handler_error",
         "handler_panicked",
         "handler_timeout",
+        "invalid_query",
+        "missing_token",
+        "unsupported_algorithm",
+        "token_signature_mismatch",
+        "org_mismatch",
+        "gone",
     ] {
         assert!(codes.contains(&code), "{code} was not reached");
     }

@@ -2,11 +2,18 @@
 //! send; [`all`] is the whole table.
 
 use crate::fixture::path_of;
-use crate::fixture::{BODY_LIMIT, ORG_ID, SECURITY_CONTEXT, callback, foreign_secret, old_secret};
+use crate::fixture::{
+    AUDITED_PATH, AUDITED_WEBHOOK_ID, BODY_LIMIT, DESK_BODY_LIMIT, ORG_ID, SECURITY_CONTEXT,
+    callback, delivery, foreign_secret, old_secret, ticket_with_subject,
+};
 use crate::table::{Case, Expect, Framing, Request};
 use callback_core::Event;
+use callback_core::desk::DeskEvent;
 use callback_core::testing::TestCallback;
+use callback_core::testing::desk::{OTHER_TEST_KEY_ID, TEST_EC_KEY_ID, TestDelivery, ticket_event};
+use callback_core::{DeskEventKind, DeskEventType, OrgId};
 use serde_json::json;
+use std::time::{Duration, SystemTime};
 
 fn post(callback: TestCallback) -> Request {
     Request::from_callback(&callback)
@@ -240,12 +247,239 @@ pub fn failures_each_followed_by_a_success() -> Vec<Case> {
         .collect()
 }
 
+fn deliver(delivery: TestDelivery) -> Request {
+    Request::from_delivery(&delivery)
+}
+
+fn ticket() -> DeskEvent {
+    ticket_with_subject("Printer on fire")
+}
+
+/// A delivery refused before any handler ran.
+fn desk_rejected(
+    name: &'static str,
+    delivery: TestDelivery,
+    status: u16,
+    code: &'static str,
+) -> Case {
+    rejected(name, deliver(delivery), status, code)
+}
+
+/// The Desk rows that succeed: a `GET`, an empty batch, one event, an
+/// unknown type beside a known one, the audited webhook with its `aud`.
+pub fn desk_successes() -> Vec<Case> {
+    let unknown = DeskEvent::new(
+        DeskEventKind::Other("Ticket_Teleported".to_owned()),
+        OrgId::new(ORG_ID),
+        json!({"id": "1"}),
+    );
+    let get = deliver(delivery([])).method("GET");
+    vec![
+        Case::new("desk GET", get, Expect::Validated),
+        Case::new(
+            "desk empty batch",
+            deliver(delivery([])),
+            Expect::Delivered(0),
+        ),
+        Case::new(
+            "desk one ticket",
+            deliver(delivery([ticket()])),
+            Expect::Delivered(1),
+        ),
+        Case::new(
+            "desk unknown type kept",
+            deliver(delivery([unknown, ticket()])),
+            Expect::Delivered(2),
+        ),
+        Case::new(
+            "desk audited webhook",
+            deliver(
+                delivery([ticket()])
+                    .path(AUDITED_PATH)
+                    .webhook_id(AUDITED_WEBHOOK_ID),
+            ),
+            Expect::Delivered(1),
+        ),
+    ]
+}
+
+/// Every refusal of a delivery: the query, the token, the body; no
+/// handler runs.
+pub fn desk_rejections() -> Vec<Case> {
+    let now = SystemTime::now();
+    let signed = || delivery([ticket()]);
+    let comment = ticket_event(DeskEventType::TicketCommentAdd, ORG_ID, 7);
+    let repeated = {
+        let request = deliver(signed());
+        let token = request.headers[1].1.clone();
+        request.header("X-ZDesk-JWT", &token)
+    };
+    let oversized = ticket_with_subject(&"x".repeat(2 * DESK_BODY_LIMIT));
+    vec![
+        rejected(
+            "desk PUT",
+            deliver(signed()).method("PUT"),
+            405,
+            "method_not_allowed",
+        ),
+        desk_rejected(
+            "desk no orgId",
+            signed().query("securityContext=x"),
+            400,
+            "invalid_query",
+        ),
+        desk_rejected(
+            "desk no token",
+            signed().without_token(),
+            401,
+            "missing_token",
+        ),
+        rejected("desk two tokens", repeated, 401, "repeated_token"),
+        desk_rejected(
+            "desk not a JWT",
+            signed().token("not-a-jwt"),
+            401,
+            "malformed_token",
+        ),
+        desk_rejected(
+            "desk alg none",
+            signed().alg_none(),
+            401,
+            "unsupported_algorithm",
+        ),
+        desk_rejected(
+            "desk HS256 with the public key",
+            signed().hs256_with_public_key(),
+            401,
+            "unsupported_algorithm",
+        ),
+        desk_rejected("desk no kid", signed().without_kid(), 401, "missing_key_id"),
+        desk_rejected(
+            "desk unknown kid",
+            signed().kid(OTHER_TEST_KEY_ID),
+            401,
+            "unknown_key",
+        ),
+        desk_rejected(
+            "desk EC key",
+            signed().kid(TEST_EC_KEY_ID),
+            401,
+            "wrong_key_type",
+        ),
+        desk_rejected(
+            "desk another key",
+            signed().signed_with_other_key(),
+            401,
+            "token_signature_mismatch",
+        ),
+        desk_rejected(
+            "desk no iat",
+            signed().claims(json!({"iss": format!("orgId:{ORG_ID}"), "exp": u32::MAX})),
+            401,
+            "invalid_claims",
+        ),
+        desk_rejected(
+            "desk expired",
+            signed()
+                .issued_at(now - Duration::from_secs(600))
+                .expires_at(now - Duration::from_secs(60)),
+            401,
+            "token_expired",
+        ),
+        desk_rejected(
+            "desk issued ahead",
+            signed().issued_at(now + Duration::from_secs(600)),
+            401,
+            "token_issued_in_future",
+        ),
+        desk_rejected(
+            "desk another issuer",
+            signed().issuer("orgId:1"),
+            401,
+            "wrong_issuer",
+        ),
+        desk_rejected(
+            "desk wrong audience",
+            signed().path(AUDITED_PATH).webhook_id("1"),
+            401,
+            "wrong_audience",
+        ),
+        desk_rejected(
+            "desk event of another org",
+            delivery([ticket_event(DeskEventType::TicketAdd, ORG_ID + 1, 1)]),
+            401,
+            "org_mismatch",
+        ),
+        desk_rejected(
+            "desk too large",
+            delivery([oversized.clone()]),
+            413,
+            "payload_too_large",
+        ),
+        rejected(
+            "desk too large, chunked",
+            deliver(delivery([oversized])).framing(Framing::Chunked),
+            413,
+            "payload_too_large",
+        ),
+        desk_rejected("desk not JSON", signed().body("[{"), 400, "invalid_json"),
+        desk_rejected(
+            "desk not an array",
+            signed().body("{}"),
+            400,
+            "invalid_payload",
+        ),
+        desk_rejected(
+            "desk argument mismatch",
+            delivery([comment]),
+            500,
+            "argument_mismatch",
+        ),
+    ]
+}
+
+/// A `Ticket_Add` whose handler behaves as `subject` says.
+fn desk_misbehaving(subject: &str, name: &'static str, status: u16, code: &'static str) -> Case {
+    let request = deliver(delivery([ticket_with_subject(subject), ticket()]));
+    Case::new(name, request, Expect::Failed(status, code))
+}
+
+/// The Desk handler-failure rows: the first event's handler runs and
+/// fails, the second does not run; each followed by a handled delivery.
+pub fn desk_failures_each_followed_by_a_success() -> Vec<Case> {
+    [
+        desk_misbehaving("fail", "desk handler error", 500, "handler_error"),
+        desk_misbehaving("panic", "desk handler panic", 500, "handler_panicked"),
+        desk_misbehaving("sleep", "desk batch timeout", 503, "handler_timeout"),
+        desk_misbehaving("gone", "desk handler gone", 410, "gone"),
+    ]
+    .into_iter()
+    .flat_map(|failure| {
+        let success = Case::new(
+            "desk after a failure",
+            deliver(delivery([ticket()])),
+            Expect::Delivered(1),
+        );
+        [failure, success]
+    })
+    .collect()
+}
+
+/// Every Desk row.
+pub fn desk() -> Vec<Case> {
+    let mut desk = desk_successes();
+    desk.extend(desk_rejections());
+    desk.extend(desk_failures_each_followed_by_a_success());
+    desk
+}
+
 /// The whole table, in the order [`crate::run_contract`] sends it.
 pub fn all() -> Vec<Case> {
     let mut all = every_event();
     all.extend(other_successes());
     all.extend(rejections());
     all.extend(failures_each_followed_by_a_success());
+    all.extend(desk());
     all
 }
 
@@ -268,11 +502,13 @@ mod tests {
     fn the_table_reaches_every_rejection_a_request_to_the_fixture_can_cause() {
         // Not reachable over HTTP with the fixture: an unmounted path is the
         // HTTP stack's own 404; missing state is refused when building; the
-        // fixture has no replay guard.
+        // fixture has no replay guard; its key set is fixed, never
+        // unavailable (core's `desk_keys` tests serve one on 127.0.0.1).
         let unreachable = [
             RejectionKind::NotFound,
             RejectionKind::MissingState,
             RejectionKind::Replayed,
+            RejectionKind::KeysUnavailable,
         ];
         let rows: Vec<(u16, &str)> = all()
             .into_iter()
@@ -280,7 +516,7 @@ mod tests {
                 Expect::Rejected(status, code) | Expect::Failed(status, code) => {
                     Some((status, code))
                 }
-                Expect::Handled(_) => None,
+                Expect::Handled(_) | Expect::Delivered(_) | Expect::Validated => None,
             })
             .collect();
         for kind in RejectionKind::ALL {
@@ -299,20 +535,29 @@ mod tests {
     #[test]
     fn every_method_but_post_is_a_row_and_each_failure_is_followed_by_a_success() {
         let all = all();
-        let methods: Vec<&str> = all
+        let methods: Vec<(bool, &str)> = all
             .iter()
             .filter(|c| c.request.method != "POST")
-            .map(|c| c.request.method)
+            .map(|c| (c.request.is_desk(), c.request.method))
             .collect();
-        assert_eq!(methods, ["GET", "PUT", "DELETE", "PATCH"]);
+        assert_eq!(
+            methods,
+            [
+                (false, "GET"),
+                (false, "PUT"),
+                (false, "DELETE"),
+                (false, "PATCH"),
+                (true, "GET"),
+                (true, "PUT")
+            ]
+        );
         for (i, case) in all.iter().enumerate() {
             if let Expect::Failed(..) = case.expect {
-                assert_eq!(
-                    all[i + 1].expect,
-                    Expect::Handled(Event::Install),
-                    "after {}",
-                    case.name
-                );
+                let success = match case.request.is_desk() {
+                    true => Expect::Delivered(1),
+                    false => Expect::Handled(Event::Install),
+                };
+                assert_eq!(all[i + 1].expect, success, "after {}", case.name);
             }
         }
     }

@@ -6,11 +6,16 @@
 //! so a count proves which handler ran; the payload's `behave` field makes
 //! it fail, panic or sleep past the deadline.
 
+use callback_core::desk::Ticket;
 use callback_core::testing::TestCallback;
-use callback_core::{Event, Extra, Router, RouterBuilder, Secret, State, callbacks};
+use callback_core::testing::desk::{TestDelivery, test_keys, ticket_event};
+use callback_core::{
+    DeskEventType, Event, Extra, HandlerError, Router, RouterBuilder, Secret, State, callbacks,
+    desk_events,
+};
 use callback_macros::{
-    on_config_param_add, on_config_param_delete, on_install, on_tpa_authorise, on_tpa_revoke,
-    on_uninstall, on_update, on_zoho_authorise,
+    desk_event, on_config_param_add, on_config_param_delete, on_install, on_tpa_authorise,
+    on_tpa_revoke, on_uninstall, on_update, on_zoho_authorise,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -59,14 +64,42 @@ pub fn foreign_secret() -> Secret {
     Secret::new(FOREIGN_SECRET).expect("non-empty")
 }
 
-/// How many times each handler ran, by the event it is declared for.
+/// The fixture's Desk event handlers, each counted in its own slot of
+/// [`Calls`] after the eight callback handlers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeskSlot {
+    /// `Ticket_Add` at the default webhook (it behaves as the ticket's
+    /// subject says).
+    TicketAdd,
+    /// The default webhook's catch-all.
+    Any,
+    /// `Ticket_Comment_Add`, whose handler wrongly takes a `Ticket`.
+    CommentAsTicket,
+    /// `Ticket_Add` at the webhook `audited`, whose id is configured.
+    Audited,
+}
+
+impl DeskSlot {
+    const COUNT: usize = 4;
+
+    fn index(self) -> usize {
+        Event::COUNT + self as usize
+    }
+}
+
+/// How many times each handler ran, by the event it is declared for (the
+/// callback handlers by [`Event`], the Desk ones by [`DeskSlot`]).
 /// Clones share the counts: the server holds one as state, the test another.
 #[derive(Clone, Debug, Default)]
-pub struct Calls(Arc<[AtomicUsize; Event::COUNT]>);
+pub struct Calls(Arc<[AtomicUsize; Event::COUNT + DeskSlot::COUNT]>);
 
 impl Calls {
     fn record(&self, event: Event) {
         self.0[event.index()].fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn record_desk(&self, slot: DeskSlot) {
+        self.0[slot.index()].fetch_add(1, Ordering::SeqCst);
     }
 
     /// Calls of the handler for `event`.
@@ -74,15 +107,21 @@ impl Calls {
         self.0[event.index()].load(Ordering::SeqCst)
     }
 
-    /// Calls of all handlers.
-    pub fn total(&self) -> usize {
-        Event::ALL.iter().map(|&e| self.of(e)).sum()
+    /// Calls of the Desk event handler `slot`.
+    pub fn of_desk(&self, slot: DeskSlot) -> usize {
+        self.0[slot.index()].load(Ordering::SeqCst)
     }
 
-    /// The count of each handler, in the order of [`Event::ALL`], for
+    /// Calls of all handlers.
+    pub fn total(&self) -> usize {
+        self.snapshot().iter().sum()
+    }
+
+    /// The count of each handler (the callback ones in the order of
+    /// [`Event::ALL`], then the Desk ones), for
     /// [`Case::check`](crate::Case::check).
     pub fn snapshot(&self) -> Vec<usize> {
-        Event::ALL.iter().map(|&e| self.of(e)).collect()
+        self.0.iter().map(|n| n.load(Ordering::SeqCst)).collect()
     }
 }
 
@@ -120,6 +159,48 @@ handler!(config_added, #[on_config_param_add(path = "/cfg")], Event::ConfigParam
 handler!(config_deleted, #[on_config_param_delete(path = "/cfg")], Event::ConfigParamDelete);
 handler!(uninstalled, #[on_uninstall], Event::Uninstall);
 
+/// Records the call, then behaves as the ticket's subject says (`fail`,
+/// `panic`, `sleep` past the deadline, `gone`).
+#[desk_event(Ticket_Add)]
+async fn ticket_added(ticket: Ticket, calls: State<Calls>) -> Result<(), HandlerError> {
+    calls.record_desk(DeskSlot::TicketAdd);
+    match ticket.subject.as_deref() {
+        Some("fail") => Err(HandlerError::msg(HANDLER_ERROR_MESSAGE)),
+        Some("panic") => panic!("{PANIC_MESSAGE}"),
+        Some("sleep") => {
+            tokio::time::sleep(HANDLER_SLEEP).await;
+            Ok(())
+        }
+        Some("gone") => Err(HandlerError::gone()),
+        _ => Ok(()),
+    }
+}
+
+/// Every other event of the default webhook, unknown types included.
+#[desk_event(any)]
+async fn any_event(calls: State<Calls>) {
+    calls.record_desk(DeskSlot::Any);
+}
+
+/// Wrongly takes a `Ticket` for a comment event: never runs.
+#[desk_event(Ticket_Comment_Add)]
+async fn comment_as_ticket(_ticket: Ticket, calls: State<Calls>) {
+    calls.record_desk(DeskSlot::CommentAsTicket);
+}
+
+/// The webhook whose id is configured, so its tokens' `aud` is checked.
+#[desk_event(Ticket_Add, webhook = "audited")]
+async fn audited_ticket(calls: State<Calls>) {
+    calls.record_desk(DeskSlot::Audited);
+}
+
+/// The id of the webhook `audited`.
+pub const AUDITED_WEBHOOK_ID: &str = "1892000000817001";
+/// Where the webhook `audited` is mounted.
+pub const AUDITED_PATH: &str = "/desk/audited";
+/// The Desk body limit of the fixture's routes.
+pub const DESK_BODY_LIMIT: usize = 4096;
+
 /// The fixture's configuration, building `R` (an adapter's routes, or the
 /// core [`Router`] itself): all eight handlers, two secrets (a rotation),
 /// `calls` as state, a [`BODY_LIMIT`] body limit, a [`TIMEOUT`] deadline
@@ -139,10 +220,36 @@ pub fn callbacks<R: From<Router>>(calls: &Calls) -> RouterBuilder<R> {
         uninstalled,
     ])
     .secrets([secret(), old_secret()])
+    .desk_events(desk_events![
+        ticket_added,
+        any_event,
+        comment_as_ticket,
+        audited_ticket
+    ])
+    .desk_keys(test_keys())
+    .desk_webhook_id("audited", AUDITED_WEBHOOK_ID)
+    .desk_body_limit(DESK_BODY_LIMIT)
     .state(calls.clone())
     .body_limit(BODY_LIMIT)
     .timeout(TIMEOUT)
     .body_timeout(BODY_TIMEOUT)
+}
+
+/// A correctly signed delivery to the default webhook for [`ORG_ID`] with
+/// [`SECURITY_CONTEXT`], of `events`.
+pub fn delivery(events: impl IntoIterator<Item = callback_core::desk::DeskEvent>) -> TestDelivery {
+    TestDelivery::new(ORG_ID)
+        .security_context(SECURITY_CONTEXT)
+        .events(events)
+}
+
+/// A `Ticket_Add` of the fixture's org whose subject is `subject`.
+pub fn ticket_with_subject(subject: &str) -> callback_core::desk::DeskEvent {
+    let mut event = ticket_event(DeskEventType::TicketAdd, ORG_ID, 1_892_000_000_143_237);
+    let mut payload = event.payload().clone();
+    payload["subject"] = serde_json::json!(subject);
+    event = callback_core::desk::DeskEvent::new(event.kind().clone(), event.org_id(), payload);
+    event
 }
 
 /// Where the fixture mounts `event`.

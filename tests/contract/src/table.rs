@@ -4,6 +4,7 @@
 use crate::fixture::{BODY_TIMEOUT, Calls, HANDLER_ERROR_MESSAGE, HANDLER_SLEEP, TIMEOUT};
 use callback_core::Event;
 use callback_core::testing::TestCallback;
+use callback_core::testing::desk::TestDelivery;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -58,6 +59,29 @@ impl Request {
         }
     }
 
+    /// The `POST` a test delivery describes: its path and query, its
+    /// `X-ZDesk-JWT` (if any), `Content-Type: application/json`, with
+    /// `Content-Length`.
+    pub fn from_delivery(delivery: &TestDelivery) -> Self {
+        let built = delivery.build();
+        let mut headers = vec![("Content-Type", "application/json".to_owned())];
+        if let Some(token) = &built.token {
+            headers.push(("X-ZDesk-JWT", token.clone()));
+        }
+        Request {
+            method: "POST",
+            path: built.uri(),
+            headers,
+            body: built.body,
+            framing: Framing::Length,
+        }
+    }
+
+    /// Whether it is sent to a webhook path (which answers `GET` too).
+    pub fn is_desk(&self) -> bool {
+        self.path.starts_with("/desk/")
+    }
+
     /// Adds a header after the others (a name already present repeats).
     pub fn header(mut self, name: &'static str, value: &str) -> Self {
         self.headers.push((name, value.to_owned()));
@@ -84,6 +108,11 @@ impl Request {
 pub enum Expect {
     /// `200`, and the handler declared for this event ran once.
     Handled(Event),
+    /// A Desk delivery: `200` with `{"ok":true,"events":N}`, and a Desk
+    /// event handler ran for each of its N events.
+    Delivered(usize),
+    /// A `GET` of a webhook path: `200` with `{"ok":true}`, nothing ran.
+    Validated,
     /// A rejection: this status and code, and no handler ran.
     Rejected(u16, &'static str),
     /// A handler failure: this status and code, and exactly one handler ran.
@@ -186,6 +215,16 @@ impl Case {
                 );
                 assert_eq!(ran, 1, "{name}: no other handler ran");
             }
+            Expect::Delivered(events) => {
+                assert_eq!(response.status, 200, "{name}: status; body {body}");
+                assert_eq!(body, json!({"ok": true, "events": events}), "{name}");
+                assert_eq!(ran, events, "{name}: one handler ran per event");
+            }
+            Expect::Validated => {
+                assert_eq!(response.status, 200, "{name}: status; body {body}");
+                assert_eq!(body, json!({"ok": true}), "{name}");
+                assert_eq!(ran, 0, "{name}: nothing ran");
+            }
             Expect::Rejected(status, code) | Expect::Failed(status, code) => {
                 assert_eq!(response.status, status, "{name}: status; body {body}");
                 assert_eq!(body["error"], code, "{name}: error code; body {body}");
@@ -195,7 +234,11 @@ impl Case {
             }
         }
         if response.status == 405 {
-            assert_eq!(response.header_values("allow"), ["POST"], "{name}: Allow");
+            let allow = match self.request.is_desk() {
+                true => "GET, POST",
+                false => "POST",
+            };
+            assert_eq!(response.header_values("allow"), [allow], "{name}: Allow");
         }
         let text = String::from_utf8_lossy(&response.body);
         assert!(

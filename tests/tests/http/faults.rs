@@ -25,6 +25,14 @@ fn check_answer(case: &Case, response: &Response) {
             assert_eq!(response.status, 200, "{name}: {body}");
             assert_eq!(body["event"], event.wire_name(), "{name}");
         }
+        Expect::Delivered(events) => {
+            assert_eq!(response.status, 200, "{name}: {body}");
+            assert_eq!(body["events"], events, "{name}");
+        }
+        Expect::Validated => {
+            assert_eq!(response.status, 200, "{name}: {body}");
+            assert_eq!(body["ok"], true, "{name}");
+        }
         Expect::Rejected(status, code) | Expect::Failed(status, code) => {
             assert_eq!(response.status, status, "{name}: {body}");
             assert_eq!(body["error"], code, "{name}");
