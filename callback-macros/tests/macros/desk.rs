@@ -112,7 +112,7 @@ async fn a_refused_argument_or_a_failed_handler_is_a_rejection() {
     assert_eq!(
         run(thread, "Ticket_Thread_Add", json!({}), None, &state).await,
         Err(
-            "400 invalid_payload: the webhook's URL carries no securityContext, which this \
+            "400 invalid_query: the webhook's URL carries no securityContext, which this \
              handler needs"
                 .to_owned()
         )
