@@ -28,7 +28,8 @@
 //! | [`Router`], [`RouterBuilder`] | verify, parse, route, call: one [`Outcome`] for every adapter, configured once |
 //! | [`CallbackRequest`], [`read_body`], [`SIGNATURE_HEADER`] | what an adapter hands in, and the HTTP rules it applies |
 //! | [`FromCallback`] | handler arguments: [`Callback`], [`State`], [`Extra`], … |
-//! | `testing` (feature `test-util`) | signed (and deliberately broken) requests for tests |
+//! | [`desk`] | Desk events: deliveries, batches, typed payloads, the token and the key set |
+//! | `testing` (feature `test-util`) | signed (and deliberately broken) requests and deliveries for tests, a TEST key set |
 //!
 //! # One callback, from bytes to handler
 //!
@@ -59,6 +60,78 @@
 //! Several secrets may be configured at once, for rotation without downtime.
 //! Secrets, expected MACs and security contexts never appear in `Debug`
 //! output, error messages or logs.
+//!
+//! # Desk events
+//!
+//! An extension's webhooks (`resources.json`) make Desk post batches of
+//! events (`Ticket_Add`, …) to the extension's server. Handlers are
+//! declared with `#[desk_event(...)]` and listed with [`desk_events!`];
+//! [`RouterBuilder::desk_events`] mounts one path per webhook resource
+//! (`/desk/<resourceName>` unless the handlers name another), serving all
+//! its events, beside the callbacks or alone.
+//!
+//! ```
+//! use callback_core::desk::Ticket;
+//! use callback_core::testing::desk::{TestDelivery, test_keys, ticket_event};
+//! use callback_core::{DeskEventType, HandlerError, Router, callbacks, desk_events};
+//! use callback_macros::desk_event;
+//!
+//! /// Takes the ticket, typed; `Err(HandlerError::gone())` would answer
+//! /// `410 Gone` and make Zoho drop the subscription.
+//! #[desk_event(Ticket_Add)]
+//! async fn ticket_added(ticket: Ticket) -> Result<(), HandlerError> {
+//!     assert_eq!(ticket.subject.as_deref(), Some("Printer on fire"));
+//!     Ok(())
+//! }
+//!
+//! let router = Router::builder(callbacks![])
+//!     .desk_events(desk_events![ticket_added])
+//!     // In production: DeskKeys::from_url(DEFAULT_JWKS_URL)? (feature `jwks-http`).
+//!     .desk_keys(test_keys())
+//!     .build()?;
+//! let delivery = TestDelivery::new(42)
+//!     .event(ticket_event(DeskEventType::TicketAdd, 42, 1892000000143237))
+//!     .build();
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! let outcome = runtime.block_on(router.dispatch_desk(delivery.as_request()));
+//! assert_eq!((outcome.status(), outcome.body().as_ref()), (200, r#"{"ok":true,"events":1}"#));
+//!
+//! let forged = TestDelivery::new(42).signed_with_other_key().build();
+//! let refused = runtime.block_on(router.dispatch_desk(forged.as_request()));
+//! assert_eq!((refused.status(), refused.code()), (401, "token_signature_mismatch"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! What the platform leaves open is decided here, explicitly:
+//!
+//! - **Authentication.** Every `POST` must carry one `X-ZDesk-JWT`, RS256,
+//!   signed by a key of Desk's key set ([`desk::DeskKeys`]: the data
+//!   centre's JWKS, fetched once, cached, refetched once per unknown `kid`,
+//!   each fetch cut at 1.5 s), issued for the org of the URL's query, not
+//!   expired (`exp` in seconds or milliseconds), `iat` at most 60 s ahead,
+//!   and naming the webhook (`aud`) when its id is configured. Zoho does not
+//!   document whether extension webhooks carry the token: opting out is
+//!   [`desk::TokenPolicy::InsecureAcceptUnverified`], logged as a warning
+//!   when the router is built. No usable key (the key set's host down, slow
+//!   or serving garbage): `503 keys_unavailable`, at once; cached keys go
+//!   on working.
+//! - **The URL's query** carries `orgId` and `securityContext` (the names
+//!   are inferred): exactly one numeric `orgId` is required, every event's
+//!   `orgId` must be it, and the query is never logged (it holds the
+//!   security context).
+//! - **A batch** runs in array order. The answer is `200` only when every
+//!   event was handled (an event no handler takes is acknowledged and
+//!   logged). The first event that fails stops the batch and is the answer;
+//!   the events after it are not run. **Delivery is at least once**: Zoho
+//!   may post a batch again after any failure, so the events handled before
+//!   the failing one may come again, and handlers must be idempotent
+//!   (there is no delivery id; recognise a repeat by its content).
+//! - **Deadline**: Zoho waits 5 s; the whole batch (the token check
+//!   included) gets [`DEFAULT_TIMEOUT`] (4 s) by default, as a callback's
+//!   handler does. **Body limit**: [`DEFAULT_DESK_BODY_LIMIT`] (1 MiB),
+//!   enforced while reading.
+//! - **`GET`** on a webhook path answers `200` and runs nothing (Zoho checks
+//!   the URL so when it creates the webhook); other methods get `405`.
 
 pub mod base_url;
 mod body;

@@ -11,6 +11,7 @@ mod call_context;
 mod desk_common;
 mod desk_dispatch;
 mod desk_keys;
+mod desk_properties;
 mod fuzz_regressions;
 mod known_answers;
 mod manifest_merge;

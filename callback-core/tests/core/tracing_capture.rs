@@ -232,3 +232,34 @@ async fn a_handlers_logs_are_inside_its_callback_span_even_when_the_deadline_dro
         );
     }
 }
+
+#[test]
+fn the_token_opt_out_is_a_warning_when_the_router_is_built() {
+    use crate::desk_common::{DeskHits, TicketAdded};
+    use callback_core::desk::TokenPolicy;
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(capture.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let _guard = capture_on_this_thread(subscriber);
+    let build = |policy: TokenPolicy| {
+        callback_core::Router::builder(Default::default())
+            .desk_events(callback_core::desk_events![TicketAdded])
+            .desk_keys(callback_core::testing::desk::test_keys())
+            .desk_token_policy(policy)
+            .state(DeskHits::default())
+            .build()
+            .expect("builds")
+    };
+    build(TokenPolicy::Require);
+    assert_eq!(capture.text(), "", "requiring the token warns of nothing");
+    build(TokenPolicy::InsecureAcceptUnverified);
+    let log = capture.text();
+    assert!(
+        log.contains(" WARN ")
+            && log.contains("Desk deliveries are handled WITHOUT checking X-ZDesk-JWT")
+            && log.contains("policy=accept deliveries without checking any token"),
+        "{log}"
+    );
+}
