@@ -1,6 +1,8 @@
 //! Every way a command can fail, and its exit status.
 
-use callback_build::{ManifestError, ScanError};
+use callback_build::{
+    ManifestError, ResourcesError, ScanError, WebhookManifestError, WebhooksError,
+};
 use callback_core::manifest::ListenerError;
 use callback_core::{SecretError, SignatureError, UnknownEvent};
 use std::path::PathBuf;
@@ -48,18 +50,27 @@ pub(crate) enum CliError {
     /// The manifest could not be read, merged or written.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// The webhooks could not be built from the Desk event handlers.
+    #[error(transparent)]
+    Webhooks(#[from] WebhooksError),
+    /// The manifest does not allow the Desk event handlers' webhooks (one
+    /// line per problem).
+    #[error(transparent)]
+    WebhookManifest(#[from] WebhookManifestError),
+    /// resources.json could not be read, merged or written, or holds what
+    /// Zoho refuses (one line per problem).
+    #[error(transparent)]
+    Resources(#[from] ResourcesError),
     /// The manifest is not what `send` needs.
     #[error("{}: {reason}", path.display())]
     BadManifest { path: PathBuf, reason: String },
     /// The HASH is not right for the body.
     #[error(transparent)]
     Signature(#[from] SignatureError),
-    /// The manifest's `callbackListener` differs from the sources.
-    #[error(
-        "{} is out of date; run `callback manifest --write` to update it",
-        path.display()
-    )]
-    Stale { path: PathBuf },
+    /// Files that differ from what the sources give (the manifest's
+    /// `callbackListener`, resources.json's `webhook`); one line each.
+    #[error("{}", stale_lines(paths))]
+    Stale { paths: Vec<PathBuf> },
     /// A URL to send to is not an absolute http(s) URL without
     /// credentials (`url` is shown without them).
     #[error("the URL {url:?} is not usable: {reason}")]
@@ -84,4 +95,18 @@ impl CliError {
             _ => 2,
         }
     }
+}
+
+/// One line per stale file, saying how to bring it up to date.
+fn stale_lines(paths: &[PathBuf]) -> String {
+    let lines: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            format!(
+                "{} is out of date; run `callback manifest --write` to update it",
+                p.display()
+            )
+        })
+        .collect();
+    lines.join("\n")
 }

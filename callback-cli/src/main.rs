@@ -1,5 +1,6 @@
 //! `callback`: sign, verify and send Zoho Desk callbacks, and keep
-//! `plugin-manifest.json`'s `callbackListener` in step with the code.
+//! `plugin-manifest.json`'s `callbackListener` and `resources.json`'s
+//! webhooks in step with the code.
 //!
 //! Exit status: 0 on success; 1 when the answer is "no" (a HASH that does
 //! not match, a stale manifest under `--check`, a callback answered with a
@@ -14,7 +15,8 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Sign, verify and send Zoho Desk extension callbacks, and keep the
-/// callbackListener of plugin-manifest.json in step with the code.
+/// callbackListener of plugin-manifest.json and the webhooks of
+/// resources.json in step with the code.
 ///
 /// Exit status: 0 on success, 1 when the answer is "no" (wrong HASH, stale
 /// manifest, non-2xx answer), 2 on any other error.

@@ -6,6 +6,7 @@ mod common;
 
 mod help;
 mod manifest;
+mod resources;
 mod send;
 mod sign_verify;
 mod store;

@@ -356,7 +356,8 @@ fn bad_input_is_one_line() {
             src.display()
         )),
         2,
-        "the following required arguments were not provided: --manifest <FILE>",
+        "the following required arguments were not provided: <--manifest <FILE>|--resources \
+         <FILE>>",
     );
     assert_error(
         &sh(&format!(
