@@ -10,8 +10,8 @@ mod handlers;
 use callback_build::{
     Drift, DriftCheck, DriftError, Scan, Scanner, check_drift, handlers_json, scan_json,
 };
-use callback_core::desk::{DeskHandlerList, StaticDeskHandler};
-use callback_core::{DeskHandlerInfo, Event, HandlerInfo, HandlerList, callbacks};
+use callback_core::desk::DeskHandlerList;
+use callback_core::{DeskHandlerInfo, Event, HandlerInfo, HandlerList, callbacks, desk_events};
 use std::path::Path;
 
 fn mounted() -> HandlerList {
@@ -28,12 +28,12 @@ fn mounted() -> HandlerList {
 }
 
 fn mounted_desk() -> DeskHandlerList {
-    DeskHandlerList::new(&[
-        <handlers::desk::added as StaticDeskHandler>::HANDLER,
-        <handlers::desk::updated as StaticDeskHandler>::HANDLER,
-        <handlers::desk::r#match as StaticDeskHandler>::HANDLER,
-        <handlers::desk::anything as StaticDeskHandler>::HANDLER,
-    ])
+    desk_events![
+        handlers::desk::added,
+        handlers::desk::updated,
+        handlers::desk::r#match,
+        handlers::desk::anything,
+    ]
 }
 
 /// What the scanner finds in the same file, with module paths as
@@ -120,11 +120,11 @@ fn the_drift_check_passes_on_both_kinds_of_handler() {
 #[test]
 fn the_drift_check_names_each_desk_handler_left_unmounted() {
     let json = scanned_json();
-    let partial = DeskHandlerList::new(&[
-        <handlers::desk::added as StaticDeskHandler>::HANDLER,
-        <handlers::desk::updated as StaticDeskHandler>::HANDLER,
-        <handlers::desk::anything as StaticDeskHandler>::HANDLER,
-    ]);
+    let partial = desk_events![
+        handlers::desk::added,
+        handlers::desk::updated,
+        handlers::desk::anything,
+    ];
     let err = DriftCheck::new(&json)
         .callbacks(&mounted())
         .desk_events(&partial)

@@ -206,12 +206,8 @@ fn info_carries_the_event_options_webhook_path_name_and_module() {
 
 #[test]
 fn the_handlers_make_one_valid_list() {
-    let list = DeskHandlerList::new(&[
-        <ticket_added as StaticDeskHandler>::HANDLER,
-        <ticket_updated as StaticDeskHandler>::HANDLER,
-        <thread_added as StaticDeskHandler>::HANDLER,
-        <other as StaticDeskHandler>::HANDLER,
-    ]);
+    let list: DeskHandlerList =
+        callback_core::desk_events![ticket_added, ticket_updated, thread_added, other];
     assert_eq!(callback_spec_check(&list), Ok(()));
     let names: Vec<String> = list.infos().map(ToString::to_string).collect();
     assert_eq!(
