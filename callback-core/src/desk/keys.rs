@@ -79,7 +79,7 @@ impl FetchError {
 }
 
 /// Where a key set comes from when it is (re)fetched: the data centre's
-/// JWKS URL over HTTPS ([`DeskKeys::from_url`], feature `jwks-http`), or
+/// JWKS URL over HTTPS (`DeskKeys::from_url`, feature `jwks-http`), or
 /// anything else that returns the JSON of a JWK set.
 pub trait JwksSource: Send + Sync + 'static {
     /// Fetches the key set's bytes. The future must not borrow `self`
@@ -195,7 +195,7 @@ fn key_entry(jwk: &Jwk) -> KeyEntry {
 /// The keys Desk signs `X-ZDesk-JWT` tokens with.
 ///
 /// Either given once ([`DeskKeys::from_jwks`]: never fetched, for tests and
-/// pinned keys) or fetched from a [`JwksSource`] ([`DeskKeys::from_url`]
+/// pinned keys) or fetched from a [`JwksSource`] (`DeskKeys::from_url`
 /// for the data centre's JWKS URL): then the set is fetched on the first
 /// token (or [`DeskKeys::prefetch`] at start-up), cached in memory, and
 /// refetched
