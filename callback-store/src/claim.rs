@@ -99,12 +99,14 @@ impl fmt::Debug for EventDigest {
 /// What [`claim`](crate::InstallationStore::claim) found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Claim {
-    /// This call claimed the event: run its handler, then keep the claim
-    /// (or [`release`](crate::InstallationStore::release) it if the handler
+    /// This call claimed the event: run its handler, then
+    /// [`complete`](crate::InstallationStore::complete) the claim (or
+    /// [`release`](crate::InstallationStore::release) it if the handler
     /// failed, so that a redelivery runs it).
     Claimed,
-    /// The event was claimed before, within the retention: do not run its
-    /// handler again.
+    /// The event was claimed before, within the retention, and that claim
+    /// was completed or is within its lease (its handler is running
+    /// elsewhere): do not run its handler again.
     AlreadyClaimed,
 }
 

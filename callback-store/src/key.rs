@@ -14,6 +14,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 use zeroize::Zeroizing;
 
@@ -78,6 +79,16 @@ pub enum KeyError {
         position: usize,
         /// Its length in bytes.
         len: usize,
+    },
+    /// A key file could not be read or written.
+    #[error("cannot {action} the store key file {path}: {reason}")]
+    File {
+        /// What was being done: "read", "create", …
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// The I/O error's message.
+        reason: String,
     },
     /// The same key is given twice.
     #[error("key {position} of {from} is the same as key {first}")]
@@ -272,6 +283,45 @@ impl StoreKeys {
         })
     }
 
+    /// The keys in the file at `path`, written as `ZOHO_STORE_KEY` holds
+    /// them (surrounding whitespace ignored); a new random key in a new
+    /// file there if there is none, readable by its owner only (mode
+    /// `0600`). Whether the file was created is the second value.
+    ///
+    /// For a developer's machine, so that a quick start needs no setup:
+    /// the key lies beside the database it protects, so whoever can read
+    /// both can read the security contexts, and a lost file makes them
+    /// unreadable. An existing file that group or others could read is set
+    /// to `0600`, with a warning naming it. Two processes creating it at
+    /// once end up with the same key (the file appears whole or not at all).
+    pub fn from_file_or_create(path: &Path) -> Result<(StoreKeys, bool), KeyError> {
+        let shown = || path.display().to_string();
+        let failed = |action: &'static str| {
+            move |err: std::io::Error| KeyError::File {
+                action,
+                path: shown(),
+                reason: err.to_string(),
+            }
+        };
+        let created = match std::fs::metadata(path) {
+            Ok(_) => false,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                create_key_file(path).map_err(failed("create"))?
+            }
+            Err(err) => return Err(failed("read")(err)),
+        };
+        crate::private_file::tighten(path, "store key file").map_err(failed("protect"))?;
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(failed("read"))?);
+        if text.trim().is_empty() {
+            return Err(KeyError::File {
+                action: "read",
+                path: shown(),
+                reason: "it is empty".into(),
+            });
+        }
+        Ok((Self::parse_from(text.trim(), &shown())?, created))
+    }
+
     /// These keys, the first encrypting.
     pub fn new(first: StoreKey, older: impl IntoIterator<Item = StoreKey>) -> StoreKeys {
         let mut keys = vec![first];
@@ -390,6 +440,34 @@ impl fmt::Debug for StoreKeys {
             .field("development", &self.development)
             .finish()
     }
+}
+
+/// Writes a new random key into a new file at `path`, whole or not at all:
+/// into a temporary file beside it, then linked into place (a link, unlike
+/// a rename, never replaces a file another process made meanwhile).
+/// Whether this call made it.
+fn create_key_file(path: &Path) -> std::io::Result<bool> {
+    use std::io::Write;
+
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut temporary = path.as_os_str().to_owned();
+    let next = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    temporary.push(format!(".{}-{next}.tmp", std::process::id()));
+    let temporary = std::path::PathBuf::from(temporary);
+    let written = (|| {
+        let mut file = crate::private_file::create_new(&temporary)?;
+        let key = Zeroizing::new(StoreKey::generate().expose_base64());
+        file.write_all(key.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        match std::fs::hard_link(&temporary, path) {
+            Ok(()) => Ok(true),
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(err) => Err(err),
+        }
+    })();
+    let _ = std::fs::remove_file(&temporary);
+    written
 }
 
 /// What a ciphertext protects; it is bound to it (associated data), so a

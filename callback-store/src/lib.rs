@@ -7,7 +7,7 @@
 //! ```
 //! use callback_store::{Applied, Claim, Event, EventDigest, LifecycleCallback, StoreKey};
 //! use callback_store::{StoreKeys, StoreOptions};
-//! use std::time::SystemTime;
+//! use std::time::{Duration, SystemTime};
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
 //! let dir = tempfile::tempdir()?;
@@ -35,10 +35,13 @@
 //! let org = store.installation(387238).await?.expect("known");
 //! assert_eq!(org.security_context.unwrap().expose(), "ctx-2");
 //!
-//! // A Desk event runs once, however often and wherever it is delivered.
+//! // A Desk event runs once, however often and wherever it is delivered:
+//! // claimed for as long as its handler may run, then completed.
 //! let digest = EventDigest::new("Ticket_Add", 387238, None, &serde_json::json!({"id": "1"}));
-//! assert_eq!(store.claim(digest, now).await?, Claim::Claimed);
-//! assert_eq!(store.claim(digest, now).await?, Claim::AlreadyClaimed);
+//! let lease = Duration::from_secs(10);
+//! assert_eq!(store.claim(digest, now, lease).await?, Claim::Claimed);
+//! assert_eq!(store.claim(digest, now, lease).await?, Claim::AlreadyClaimed);
+//! store.complete(digest).await?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # })?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -65,6 +68,11 @@
 //! [`StoreOptions::from_env`] refuses with a message that says so; the
 //! public development key has to be chosen by name
 //! ([`StoreOptions::development`]), and opening with it logs a warning.
+//!
+//! For a quick start on a developer's machine,
+//! [`StoreKeys::from_file_or_create`] keeps a random key in a file of its
+//! own (mode `0600`), made on first use: beside the database, it protects
+//! the contexts from a copied database file, not from whoever reads both.
 //!
 //! To rotate: set `ZOHO_STORE_KEY=NEW,OLD` (the first encrypts, any
 //! decrypts; each row records the id of the key that sealed it), restart
@@ -93,12 +101,16 @@
 //! # Desk events
 //!
 //! [`InstallationStore::claim`] takes an event's [`EventDigest`] (SHA-256
-//! of its type, org, time and payload, canonically encoded): exactly one
-//! of any number of concurrent claims gets [`Claim::Claimed`] (one
-//! statement on a unique key). Release the claim if the handler fails, so
-//! that Zoho's retry runs it; claims are kept for
-//! [`StoreOptions::claim_retention`] (7 days by default), and
-//! [`InstallationStore::cleanup`] removes older ones.
+//! of its type, org, time and payload, canonically encoded) and a lease:
+//! exactly one of any number of concurrent claims gets [`Claim::Claimed`]
+//! (one statement on a unique key). Complete the claim when the handler
+//! succeeded; release it if the handler fails, so that Zoho's retry runs
+//! it. A claim neither completed nor released within its lease (the
+//! process died mid-handler) is taken over by the next delivery after the
+//! lease. Claims are kept for [`StoreOptions::claim_retention`] (7 days by
+//! default), and [`InstallationStore::cleanup`] removes older ones (a
+//! server with callback-core's store integration runs it at most once an
+//! hour, in the background of a delivery).
 //!
 //! # Faults
 //!
@@ -121,6 +133,7 @@ mod installation;
 mod key;
 mod options;
 mod postgres;
+mod private_file;
 mod sql;
 mod sqlite;
 mod store;

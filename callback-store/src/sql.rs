@@ -65,11 +65,16 @@ const SELECT_CONTEXT: &str =
 const INSERT_CONTEXT: &str = "INSERT INTO installation_contexts (org_id, digest, generation, seen_at) \
      VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, digest) DO NOTHING";
 /// A claim is taken when there is none for the digest, or only one older
-/// than the retention: one statement on a unique key, so of two claims at
-/// the same instant exactly one changes a row.
-const CLAIM: &str = "INSERT INTO desk_event_claims (digest, claimed_at) VALUES ($1, $2) \
-     ON CONFLICT (digest) DO UPDATE SET claimed_at = excluded.claimed_at \
-     WHERE desk_event_claims.claimed_at < $3";
+/// than the retention (`$4`), or one whose lease ran out unfinished: one
+/// statement on a unique key, so of two claims at the same instant exactly
+/// one changes a row. A finished claim's `lease_until` is NULL, which is
+/// never less than anything.
+const CLAIM: &str = "INSERT INTO desk_event_claims (digest, claimed_at, lease_until) \
+     VALUES ($1, $2, $3) \
+     ON CONFLICT (digest) DO UPDATE \
+     SET claimed_at = excluded.claimed_at, lease_until = excluded.lease_until \
+     WHERE desk_event_claims.claimed_at < $4 OR desk_event_claims.lease_until < $2";
+const COMPLETE: &str = "UPDATE desk_event_claims SET lease_until = NULL WHERE digest = $1";
 const RELEASE: &str = "DELETE FROM desk_event_claims WHERE digest = $1";
 const CLEANUP: &str = "DELETE FROM desk_event_claims WHERE claimed_at < $1";
 const SELECT_SECRET: &str = "SELECT key_id, sealed FROM store_secrets WHERE name = $1";
@@ -536,12 +541,18 @@ where
             .collect()
     }
 
-    async fn claim_in(&self, digest: EventDigest, now: SystemTime) -> Result<Claim, Failure> {
+    async fn claim_in(
+        &self,
+        digest: EventDigest,
+        now: SystemTime,
+        lease: Duration,
+    ) -> Result<Claim, Failure> {
         let now = to_millis(now);
         let cutoff = now.saturating_sub(millis_of(self.claim_retention));
         let result = sqlx::query::<DB>(CLAIM)
             .bind(digest.as_bytes().to_vec())
             .bind(now)
+            .bind(now.saturating_add(millis_of(lease)))
             .bind(cutoff)
             .execute(&self.pool)
             .await?;
@@ -551,8 +562,9 @@ where
         })
     }
 
-    async fn release_in(&self, digest: EventDigest) -> Result<(), Failure> {
-        sqlx::query::<DB>(RELEASE)
+    /// Runs `statement`, which takes the digest as `$1` alone.
+    async fn on_claim(&self, statement: &'static str, digest: EventDigest) -> Result<(), Failure> {
+        sqlx::query::<DB>(statement)
             .bind(digest.as_bytes().to_vec())
             .execute(&self.pool)
             .await?;
@@ -644,12 +656,21 @@ where
         self.bounded(self.list_in(after, limit)).await
     }
 
-    async fn claim(&self, digest: EventDigest, now: SystemTime) -> Result<Claim, StoreError> {
-        self.bounded(self.claim_in(digest, now)).await
+    async fn claim(
+        &self,
+        digest: EventDigest,
+        now: SystemTime,
+        lease: Duration,
+    ) -> Result<Claim, StoreError> {
+        self.bounded(self.claim_in(digest, now, lease)).await
+    }
+
+    async fn complete(&self, digest: EventDigest) -> Result<(), StoreError> {
+        self.bounded(self.on_claim(COMPLETE, digest)).await
     }
 
     async fn release(&self, digest: EventDigest) -> Result<(), StoreError> {
-        self.bounded(self.release_in(digest)).await
+        self.bounded(self.on_claim(RELEASE, digest)).await
     }
 
     async fn cleanup(&self, now: SystemTime) -> Result<u64, StoreError> {

@@ -2,6 +2,7 @@
 
 use crate::StoreOptions;
 use crate::error::StoreError;
+use crate::private_file;
 use crate::sql::{Dialect, Failure, SqlStore, failure_to_error};
 use crate::store::Backend;
 use sqlx::Sqlite;
@@ -103,49 +104,18 @@ pub fn database_files(path: &Path) -> [PathBuf; 3] {
 /// creates the database's mode, and any of the three that group or others
 /// could open is set to `0600`, with a warning naming it. File modes are a
 /// unix notion: elsewhere the files get what their folder gives.
-#[cfg(unix)]
 fn make_private(path: &Path) -> Result<(), StoreError> {
-    use std::fs::{OpenOptions, Permissions};
-    use std::io::ErrorKind;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-
-    const PRIVATE: u32 = 0o600;
     let failed = |file: &Path| {
         let path = file.display().to_string();
         move |source| StoreError::Private { path, source }
     };
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(PRIVATE)
-        .open(path)
-    {
+    match private_file::create_new(path) {
         Ok(_) => {}
-        Err(err) if err.kind() == ErrorKind::AlreadyExists => {}
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(err) => return Err(failed(path)(err)),
     }
     for file in database_files(path) {
-        let mode = match std::fs::metadata(&file) {
-            Ok(meta) => meta.permissions().mode() & 0o7777,
-            Err(err) if err.kind() == ErrorKind::NotFound => continue,
-            Err(err) => return Err(failed(&file)(err)),
-        };
-        if mode & 0o077 != 0 {
-            std::fs::set_permissions(&file, Permissions::from_mode(PRIVATE))
-                .map_err(failed(&file))?;
-            tracing::warn!(
-                "the database file {} had mode {mode:04o}, which lets other users read it; \
-                 its mode is now 0600",
-                file.display()
-            );
-        }
+        private_file::tighten(&file, "database file").map_err(failed(&file))?;
     }
-    Ok(())
-}
-
-/// File modes are a unix notion: elsewhere the database's files get what
-/// their folder gives.
-#[cfg(not(unix))]
-fn make_private(_path: &Path) -> Result<(), StoreError> {
     Ok(())
 }

@@ -70,11 +70,29 @@ pub trait InstallationStore: Send + Sync + fmt::Debug {
     /// to get the next.
     async fn list(&self, after: Option<u64>, limit: u32) -> Result<Vec<Installation>, StoreError>;
 
-    /// Claims a Desk event by its digest, at `now`: [`Claim::Claimed`] for
-    /// exactly one of any number of concurrent claims of one digest, from
-    /// any number of instances; [`Claim::AlreadyClaimed`] while an earlier
-    /// claim is younger than the retention.
-    async fn claim(&self, digest: EventDigest, now: SystemTime) -> Result<Claim, StoreError>;
+    /// Claims a Desk event by its digest, at `now`, for `lease`:
+    /// [`Claim::Claimed`] for exactly one of any number of concurrent claims
+    /// of one digest, from any number of instances;
+    /// [`Claim::AlreadyClaimed`] while an earlier claim is younger than the
+    /// retention and either [completed](InstallationStore::complete) or
+    /// within its lease.
+    ///
+    /// The claimant runs the event's handler, then completes the claim (it
+    /// succeeded) or [releases](InstallationStore::release) it (it failed,
+    /// so that Zoho's retry runs it). A claim neither completed nor
+    /// released within its lease (the process died, the delivery was cut
+    /// off) may be claimed again: make `lease` longer than the handler may
+    /// run.
+    async fn claim(
+        &self,
+        digest: EventDigest,
+        now: SystemTime,
+        lease: Duration,
+    ) -> Result<Claim, StoreError>;
+
+    /// Completes a claim: its handler succeeded, and the event is not run
+    /// again while the claim is kept (the retention).
+    async fn complete(&self, digest: EventDigest) -> Result<(), StoreError>;
 
     /// Releases a claim (its handler failed), so that a redelivery of the
     /// event is claimed and run again.

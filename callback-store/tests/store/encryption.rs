@@ -1,10 +1,10 @@
 //! Security contexts encrypted at rest, keys from configuration, rotation.
 
-use crate::support::{TestDb, callback, context_of, key, on_both, options, pg_bin};
+use crate::support::postgres::pg_dump;
+use crate::support::{TestDb, callback, context_of, key, on_both, options};
 use callback_store::{
     Event, KeyError, StoreError, StoreKey, StoreKeys, StoreOptions, database_files,
 };
-use std::process::Command;
 
 /// A context no other byte sequence of the database contains by chance.
 const MARKER: &str = "SC-plaintext-marker-7c1e0f";
@@ -80,16 +80,7 @@ async fn no_plaintext_security_context_in_a_pg_dump() {
         return;
     };
     write_marked_contexts(&db).await;
-    let dump = Command::new(pg_bin().join("pg_dump"))
-        .args(["--dbname", &db.url])
-        .output()
-        .unwrap();
-    assert!(
-        dump.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dump.stderr)
-    );
-    let dump = dump.stdout;
+    let dump = pg_dump(&db.url);
     assert!(
         contains(&dump, b"COPY public.installations"),
         "the dump has the rows"
@@ -399,5 +390,102 @@ async fn the_development_key_works_and_is_not_a_store_key_by_default() {
         error
             .to_string()
             .contains(&StoreKeys::development().encrypting().to_string())
+    );
+}
+
+#[cfg(unix)]
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_is_made_once_readable_by_its_owner_only_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db.key");
+    let (made, created) = StoreKeys::from_file_or_create(&path).unwrap();
+    assert!(created);
+    assert!(!made.is_development());
+    assert_eq!(mode_of(&path), 0o600);
+    // The file holds one key as ZOHO_STORE_KEY would, and nothing else.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let parsed = StoreKeys::parse(text.trim()).unwrap();
+    assert_eq!(parsed.encrypting(), made.encrypting());
+    assert!(
+        text.ends_with('\n') && text.trim().len() == 44,
+        "{}",
+        text.len()
+    );
+    // Read back, not replaced.
+    let (again, created) = StoreKeys::from_file_or_create(&path).unwrap();
+    assert!(!created);
+    assert_eq!(again.encrypting(), made.encrypting());
+    // No temporary file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, [std::ffi::OsString::from("store.db.key")]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_made_by_many_at_once_is_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("race.key");
+    let ids: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| StoreKeys::from_file_or_create(&path).unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(ids.iter().filter(|(_, created)| *created).count(), 1);
+    assert!(
+        ids.iter()
+            .all(|(keys, _)| keys.encrypting() == ids[0].0.encrypting())
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_readable_by_others_is_made_0600_and_a_bad_one_is_refused_naming_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.key");
+    let key = StoreKey::from_bytes([9; 32]);
+    std::fs::write(&path, format!("  {}\n", key.expose_base64())).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (keys, created) = StoreKeys::from_file_or_create(&path).unwrap();
+    assert!(!created);
+    assert_eq!(keys.encrypting(), key.id());
+    assert_eq!(mode_of(&path), 0o600);
+
+    std::fs::write(&path, "not*base64\n").unwrap();
+    let error = StoreKeys::from_file_or_create(&path).unwrap_err();
+    assert_eq!(
+        error,
+        KeyError::NotBase64 {
+            from: path.display().to_string(),
+            position: 1
+        }
+    );
+    std::fs::write(&path, "\n").unwrap();
+    let error = StoreKeys::from_file_or_create(&path).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "cannot read the store key file {}: it is empty",
+            path.display()
+        )
+    );
+    let missing_folder = dir.path().join("no-such-folder").join("k.key");
+    let error = StoreKeys::from_file_or_create(&missing_folder).unwrap_err();
+    assert!(
+        error.to_string().starts_with(&format!(
+            "cannot create the store key file {}: ",
+            missing_folder.display()
+        )),
+        "{error}"
     );
 }

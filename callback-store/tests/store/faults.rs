@@ -47,7 +47,11 @@ async fn postgres_stopped_is_unavailable_within_the_bound_and_resumes_when_start
                 .starts_with("the installation store (PostgreSQL database postgres at 127.0.0.1:"),
             "{error}"
         );
-        unavailable_within(bound, store.claim(digest, crate::support::at(0))).await;
+        unavailable_within(
+            bound,
+            store.claim(digest, crate::support::at(0), Duration::from_secs(10)),
+        )
+        .await;
         unavailable_within(bound, store.installation(1)).await;
     }
 
@@ -66,7 +70,10 @@ async fn postgres_stopped_is_unavailable_within_the_bound_and_resumes_when_start
         (1, 2)
     );
     assert_eq!(
-        store.claim(digest, crate::support::at(0)).await.unwrap(),
+        store
+            .claim(digest, crate::support::at(0), Duration::from_secs(10))
+            .await
+            .unwrap(),
         Claim::Claimed
     );
 }

@@ -36,6 +36,26 @@ async fn urls_that_name_no_backend_are_refused_without_repeating_them() {
     assert!(!error.to_string().contains("hunter2"), "{error}");
 }
 
+/// How many migrations each backend has (`migrations/<backend>/`).
+const MIGRATIONS: i64 = 2;
+
+#[test]
+fn each_backend_has_the_same_migrations() {
+    let names = |backend: &str| -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+    assert_eq!(names("sqlite").len() as i64, MIGRATIONS);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_file_is_created_in_wal_mode_and_migrated_once() {
     let db = TestDb::sqlite();
@@ -55,14 +75,17 @@ async fn sqlite_file_is_created_in_wal_mode_and_migrated_once() {
     assert_eq!(
         raw.number("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
             .await,
-        1
+        MIGRATIONS
     );
     assert_eq!(journal_mode(&path).await, "wal");
     drop(store);
     // Opened again (a restart): nothing to migrate, the state is there.
     let store = db.open().await;
     assert!(store.installation(1).await.unwrap().unwrap().is_installed());
-    assert_eq!(raw.number("SELECT COUNT(*) FROM _sqlx_migrations").await, 1);
+    assert_eq!(
+        raw.number("SELECT COUNT(*) FROM _sqlx_migrations").await,
+        MIGRATIONS
+    );
 }
 
 /// The journal mode of the SQLite database at `path`.
@@ -138,5 +161,8 @@ async fn two_instances_starting_at_once_on_a_new_postgres_share_one_schema_and_k
     );
     let mut raw = db.raw().await;
     assert_eq!(raw.number("SELECT COUNT(*) FROM store_secrets").await, 1);
-    assert_eq!(raw.number("SELECT COUNT(*) FROM _sqlx_migrations").await, 1);
+    assert_eq!(
+        raw.number("SELECT COUNT(*) FROM _sqlx_migrations").await,
+        MIGRATIONS
+    );
 }

@@ -6,23 +6,14 @@ use callback_store::{
     Event, InstallationStore, LifecycleCallback, StoreError, StoreKey, StoreKeys, StoreOptions,
 };
 use sqlx::Connection;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tempfile::TempDir;
 
-/// The variable that holds the shared cluster's URL.
-pub(crate) const URL_ENV: &str = "CALLBACK_TEST_POSTGRES_URL";
-/// The variable that says PostgreSQL must be there (CI sets it).
-pub(crate) const REQUIRED_ENV: &str = "CALLBACK_TEST_POSTGRES_REQUIRED";
-/// The variable that names the folder of the server's programs.
-pub(crate) const BIN_ENV: &str = "CALLBACK_TEST_POSTGRES_BIN";
-
-/// The one line a skipped test prints.
-const HOW_TO_RUN: &str = "skipped: no PostgreSQL (CALLBACK_TEST_POSTGRES_URL is not set); \
-     run `scripts/with-postgres.sh cargo test -p callback-store` to include it";
+#[path = "../common/postgres.rs"]
+pub(crate) mod postgres;
+pub(crate) use postgres::OwnCluster;
 
 /// The key most tests use.
 pub(crate) fn key() -> StoreKey {
@@ -71,10 +62,6 @@ pub(crate) async fn unavailable_within<T: std::fmt::Debug>(
     error
 }
 
-fn required() -> bool {
-    std::env::var(REQUIRED_ENV).is_ok_and(|v| v == "1")
-}
-
 /// A database for one test, on one backend.
 pub(crate) struct TestDb {
     /// Its URL, for [`StoreOptions::open`].
@@ -101,19 +88,8 @@ impl TestDb {
     /// Panics when one is required (CALLBACK_TEST_POSTGRES_REQUIRED=1) but
     /// missing, and when the one given cannot be reached.
     pub(crate) async fn postgres() -> Option<TestDb> {
-        let admin = match std::env::var(URL_ENV) {
-            Ok(url) => url,
-            Err(_) if required() => panic!(
-                "{REQUIRED_ENV}=1 but {URL_ENV} is not set: run the tests through \
-                 scripts/with-postgres.sh"
-            ),
-            Err(_) => {
-                eprintln!("{HOW_TO_RUN}");
-                return None;
-            }
-        };
         Some(TestDb {
-            url: create_database(&admin).await,
+            url: postgres::new_database().await?,
             path: None,
             _dir: None,
         })
@@ -173,97 +149,6 @@ impl RawDb {
             RawDb::Postgres(conn) => sqlx::query_scalar(sql).fetch_one(conn).await.unwrap(),
         }
     }
-}
-
-/// Makes a new database on the cluster of `admin` and gives its URL.
-async fn create_database(admin: &str) -> String {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let mut conn = match sqlx::PgConnection::connect(admin).await {
-        Ok(conn) => conn,
-        Err(error) => panic!("{URL_ENV} is set, but its server cannot be reached: {error}"),
-    };
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let name = format!(
-        "store_{}_{}_{nanos}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
-    format!("{base}/{name}")
-}
-
-/// The folder of the PostgreSQL server's programs.
-pub(crate) fn pg_bin() -> PathBuf {
-    std::env::var_os(BIN_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/lib/postgresql/15/bin"))
-}
-
-/// `scripts/with-postgres.sh`.
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/with-postgres.sh")
-}
-
-/// A PostgreSQL cluster of one test's own, stopped (as by a crash) when
-/// dropped.
-pub(crate) struct OwnCluster {
-    dir: TempDir,
-    /// Its superuser's URL (database `postgres`).
-    pub(crate) url: String,
-}
-
-impl OwnCluster {
-    /// A new cluster, where PostgreSQL tests run (see
-    /// [`TestDb::postgres`]); `None` with the line saying how to run it.
-    pub(crate) fn start() -> Option<OwnCluster> {
-        if std::env::var(URL_ENV).is_err() && !required() {
-            eprintln!("{HOW_TO_RUN}");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let url = run_script(&["--start", &dir.path().display().to_string()]);
-        Some(OwnCluster { dir, url })
-    }
-
-    /// Stops the server with pg_ctl's `mode` (`immediate`: a crash).
-    pub(crate) fn stop(&self, mode: &str) {
-        run_script(&["--stop", &self.dir.path().display().to_string(), mode]);
-    }
-
-    /// Starts the server again, on its port.
-    pub(crate) fn restart(&self) {
-        let url = run_script(&["--start", &self.dir.path().display().to_string()]);
-        assert_eq!(url, self.url);
-    }
-}
-
-impl Drop for OwnCluster {
-    fn drop(&mut self) {
-        let _ = Command::new(script())
-            .args([
-                "--stop",
-                &self.dir.path().display().to_string(),
-                "immediate",
-            ])
-            .status();
-    }
-}
-
-fn run_script(args: &[&str]) -> String {
-    let output = Command::new(script()).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "with-postgres.sh {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
 /// Runs a scenario `async fn name(db: &TestDb)` of the enclosing module on
