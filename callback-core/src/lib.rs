@@ -25,6 +25,7 @@
 //! | [`payload`] | the callback body: [`Payload`], [`OrgId`], [`SecurityContext`] |
 //! | [`signature`] | the `HASH` header: [`Secret`], [`Signer`], [`Verifier`], pluggable schemes |
 //! | [`manifest`] | the `callbackListener` section; with feature `merge` its format-preserving merge, with `read` reading it back |
+//! | [`mount`] | the prefix an adapter's routes are mounted under, written into their `callbackListener` and checked where they are mounted |
 //! | [`Router`], [`RouterBuilder`] | verify, parse, route, call: one [`Outcome`] for every adapter, configured once |
 //! | [`CallbackRequest`], [`read_body`], [`SIGNATURE_HEADER`] | what an adapter hands in, and the HTTP rules it applies |
 //! | [`FromCallback`] | handler arguments: [`Callback`], [`State`], [`Extra`], … |
@@ -141,6 +142,7 @@ pub mod desk;
 mod extract;
 mod handler;
 pub mod manifest;
+pub mod mount;
 mod outcome;
 pub mod payload;
 mod replay;

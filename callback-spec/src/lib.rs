@@ -48,7 +48,7 @@ mod attr;
 /// package name here: the macros themselves never name one. Adapters come
 /// first, because an extension often has the core as a dev-dependency only,
 /// which the lookup also reports but a normal build cannot see.
-pub const RUNTIME_PACKAGES: &[&str] = &["callback-actix", "callback-core"];
+pub const RUNTIME_PACKAGES: &[&str] = &["callback-actix", "callback-axum", "callback-core"];
 
 pub use desk::{DeskEventKind, DeskEventType, MAX_SUBSCRIPTION_FIELDS};
 pub use desk_handler::{
