@@ -1,4 +1,5 @@
-//! Mounting: one actix-web resource per callback path and per webhook path.
+//! Mounting: one actix-web resource per callback path and per webhook path,
+//! where the routes say they are.
 
 use crate::response::respond;
 use actix_web::dev::{AppService, HttpServiceFactory};
@@ -6,7 +7,9 @@ use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use callback_core::desk::{DeskRequest, TOKEN_HEADER};
 use callback_core::manifest::{CallbackListener, ListenerError};
+use callback_core::mount::{MountMismatch, MountPrefix, PrefixError};
 use callback_core::{CallbackRequest, Router, SIGNATURE_HEADER, read_body, signature_header};
+use std::sync::{Arc, OnceLock};
 
 /// Built callback routes: mount them with `App::service(routes.clone())` or
 /// `App::configure(|c| routes.configure(c))`. Cheap to clone.
@@ -16,26 +19,49 @@ use callback_core::{CallbackRequest, Router, SIGNATURE_HEADER, read_body, signat
 #[derive(Clone, Debug)]
 pub struct CallbackRoutes {
     router: Router,
+    prefix: MountPrefix,
 }
 
 impl From<Router> for CallbackRoutes {
     fn from(router: Router) -> Self {
-        CallbackRoutes { router }
+        CallbackRoutes {
+            router,
+            prefix: MountPrefix::ROOT,
+        }
     }
 }
 
 impl CallbackRoutes {
+    /// Declares that these routes are mounted in `web::scope(prefix)`:
+    /// their [`callback_listener`](CallbackRoutes::callback_listener) names
+    /// URLs under it, and mounting checks that they are there. Without it
+    /// they must be mounted at the root.
+    ///
+    /// Mounted at the root with a prefix, or in a scope without one
+    /// (`web::scope("")` included: actix-web does not show a resource the
+    /// path of its scope before a request), they refuse to start: registering them panics with the
+    /// [`MountMismatch`]'s message, as actix-web does for an invalid route.
+    /// In a scope of another path (which actix-web shows a resource only
+    /// once it matched a request), every request gets `404 not_found` with
+    /// that message, and nothing runs.
+    pub fn with_prefix(mut self, prefix: &str) -> Result<Self, PrefixError> {
+        self.prefix = MountPrefix::new(prefix)?;
+        Ok(self)
+    }
+
+    /// The declared prefix ([`MountPrefix::ROOT`] unless
+    /// [`with_prefix`](CallbackRoutes::with_prefix) was called).
+    pub fn prefix(&self) -> &MountPrefix {
+        &self.prefix
+    }
+
     /// Registers one resource per callback path (`POST` dispatches, any
     /// other method gets `405` with `Allow: POST`) and one per webhook path
     /// (`POST` dispatches the delivery, `GET` answers `200`, any other
-    /// method gets `405` with `Allow: GET, POST`).
+    /// method gets `405` with `Allow: GET, POST`), checking where they are
+    /// mounted as [`with_prefix`](CallbackRoutes::with_prefix) says.
     pub fn configure(&self, config: &mut web::ServiceConfig) {
-        for path in self.router.paths() {
-            config.service(self.resource(path));
-        }
-        for path in self.router.desk_paths() {
-            config.service(self.desk_resource(path));
-        }
+        config.service(self.clone());
     }
 
     /// The framework-agnostic router behind these routes.
@@ -44,49 +70,137 @@ impl CallbackRoutes {
     }
 
     /// The `callbackListener` section of `plugin-manifest.json` for these
-    /// handlers, served under `base_url`.
+    /// handlers, served under `base_url` and the declared prefix.
     pub fn callback_listener(&self, base_url: &str) -> Result<CallbackListener, ListenerError> {
-        self.router.callback_listener(base_url)
+        self.prefix.callback_listener(&self.router, base_url)
     }
 
-    fn resource(&self, path: &'static str) -> actix_web::Resource {
+    fn resource(&self, path: &'static str, check: &ScopeCheck) -> actix_web::Resource {
         let post = self.router.clone();
         let other = self.router.clone();
+        let (on_post, on_other) = (check.clone(), check.clone());
         web::resource(path)
             .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
                 let router = post.clone();
-                async move { handle(&router, path, &req, body).await }
+                let check = on_post.clone();
+                async move {
+                    if let Err(refused) = check.verify(&req, path) {
+                        return respond(&router.reject(path, refused.rejection()));
+                    }
+                    handle(&router, path, &req, body).await
+                }
             }))
             .default_service(web::to(move |req: HttpRequest| {
-                let outcome = other.method_not_allowed(path, req.method().as_str());
+                let outcome = match on_other.verify(&req, path) {
+                    Err(refused) => other.reject(path, refused.rejection()),
+                    Ok(()) => other.method_not_allowed(path, req.method().as_str()),
+                };
                 std::future::ready(respond(&outcome))
             }))
     }
 
-    fn desk_resource(&self, path: &'static str) -> actix_web::Resource {
+    fn desk_resource(&self, path: &'static str, check: &ScopeCheck) -> actix_web::Resource {
         let post = self.router.clone();
         let get = self.router.clone();
         let other = self.router.clone();
+        let (on_post, on_get, on_other) = (check.clone(), check.clone(), check.clone());
         web::resource(path)
             .route(web::post().to(move |req: HttpRequest, body: web::Payload| {
                 let router = post.clone();
-                async move { handle_desk(&router, path, &req, body).await }
+                let check = on_post.clone();
+                async move {
+                    if let Err(refused) = check.verify(&req, path) {
+                        return respond(&router.reject_desk(path, refused.rejection()));
+                    }
+                    handle_desk(&router, path, &req, body).await
+                }
             }))
-            .route(web::get().to(move || std::future::ready(respond(&get.desk_validation(path)))))
+            .route(web::get().to(move |req: HttpRequest| {
+                let outcome = match on_get.verify(&req, path) {
+                    Err(refused) => get.reject_desk(path, refused.rejection()),
+                    Ok(()) => get.desk_validation(path),
+                };
+                std::future::ready(respond(&outcome))
+            }))
             .default_service(web::to(move |req: HttpRequest| {
-                let outcome = other.desk_method_not_allowed(path, req.method().as_str());
+                let outcome = match on_other.verify(&req, path) {
+                    Err(refused) => other.reject_desk(path, refused.rejection()),
+                    Ok(()) => other.desk_method_not_allowed(path, req.method().as_str()),
+                };
                 std::future::ready(respond(&outcome))
             }))
     }
 }
 
 impl HttpServiceFactory for CallbackRoutes {
+    /// Registers every resource, after checking where: at the root only
+    /// without a declared prefix, in a scope only with one.
+    ///
+    /// # Panics
+    ///
+    /// With the [`MountMismatch`]'s message when they differ, so that the
+    /// application refuses to start.
     fn register(self, config: &mut AppService) {
+        let check = ScopeCheck::at_mount(&self.prefix, config.is_root())
+            .unwrap_or_else(|mismatch| panic!("{mismatch}"));
         for path in self.router.paths() {
-            self.resource(path).register(config);
+            self.resource(path, &check).register(config);
         }
         for path in self.router.desk_paths() {
-            self.desk_resource(path).register(config);
+            self.desk_resource(path, &check).register(config);
+        }
+    }
+}
+
+/// What is left to check of where the routes are mounted once they are
+/// registered: nothing at the root; in a scope, that its path is the
+/// declared prefix, which actix-web shows only for a matched request
+/// ([`HttpRequest::match_pattern`]), so it is read from the first request
+/// to any of them and kept (every resource of one registration is in the
+/// same scope).
+#[derive(Clone)]
+enum ScopeCheck {
+    /// At the root, as declared: nothing to check.
+    Root,
+    /// In a scope, with a declared prefix to compare its path with.
+    Scoped(Arc<Scoped>),
+}
+
+/// The declared prefix of routes in a scope, and its comparison with the
+/// scope's path, made once.
+struct Scoped {
+    prefix: MountPrefix,
+    verdict: OnceLock<Result<(), MountMismatch>>,
+}
+
+impl ScopeCheck {
+    /// The check for routes declared under `prefix`, being registered at
+    /// the root or not; an error when that alone refutes the prefix.
+    fn at_mount(prefix: &MountPrefix, at_root: bool) -> Result<Self, MountMismatch> {
+        match (at_root, prefix.is_root()) {
+            (true, _) => prefix.check(Some("")).map(|()| ScopeCheck::Root),
+            (false, true) => prefix.check(None).map(|()| ScopeCheck::Root),
+            (false, false) => Ok(ScopeCheck::Scoped(Arc::new(Scoped {
+                prefix: prefix.clone(),
+                verdict: OnceLock::new(),
+            }))),
+        }
+    }
+
+    /// Whether `req`, matched to the resource at `path`, reached it under
+    /// the declared prefix.
+    fn verify(&self, req: &HttpRequest, path: &str) -> Result<(), &MountMismatch> {
+        match self {
+            ScopeCheck::Root => Ok(()),
+            ScopeCheck::Scoped(scoped) => scoped
+                .verdict
+                .get_or_init(|| {
+                    let pattern = req.match_pattern();
+                    let scope = pattern.as_deref().and_then(|p| p.strip_suffix(path));
+                    scoped.prefix.check(scope)
+                })
+                .as_ref()
+                .map(|_| ()),
         }
     }
 }

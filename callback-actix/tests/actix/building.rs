@@ -124,13 +124,14 @@ async fn mounted_with_into_config() {
 }
 
 #[actix_web::test]
-async fn mounted_in_a_scope() {
+async fn mounted_in_a_scope_they_declare() {
     let calls = Calls::default();
-    let routes = routes(&calls);
+    let zoho = routes(&calls).with_prefix("/zoho").unwrap();
+    let desk = routes(&calls).with_prefix("/desk").unwrap();
     let app = init_service(
         App::new()
-            .service(web::scope("/zoho").configure(|c| routes.configure(c)))
-            .service(web::scope("/desk").service(routes.clone())),
+            .service(web::scope("/zoho").configure(|c| zoho.configure(c)))
+            .service(web::scope("/desk").service(desk)),
     )
     .await;
     assert_serves!(app, calls, "/zoho");

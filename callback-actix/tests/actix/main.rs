@@ -14,3 +14,4 @@ mod server;
 mod building;
 mod contract;
 mod helpers;
+mod prefix;
