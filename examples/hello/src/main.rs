@@ -1,4 +1,7 @@
 //! The smallest complete Zoho Desk extension backend: one handler.
+//!
+//! Listens on `BIND_ADDR` (default `127.0.0.1:8080`), with the secret of
+//! `plugin-manifest.json` from `ZOHO_EXTENSION_SECRET`.
 use actix_web::{App, HttpServer};
 use callback_actix::prelude::*;
 
@@ -10,12 +13,17 @@ async fn installed(org: OrgId) {
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let bind = match std::env::var("BIND_ADDR") {
+        Err(std::env::VarError::NotPresent) => "127.0.0.1:8080".to_owned(),
+        other => other.map_err(|e| format!("BIND_ADDR: {e}"))?,
+    };
     let routes = Callbacks::new(callbacks![installed])
         .secret(Secret::from_env("ZOHO_EXTENSION_SECRET")?)
         .build()?;
-    HttpServer::new(move || App::new().service(routes.clone()))
-        .bind("127.0.0.1:8080")?
-        .run()
-        .await?;
+    let server = HttpServer::new(move || App::new().service(routes.clone()))
+        .bind(&bind)
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    println!("listening on http://{}", server.addrs()[0]);
+    server.run().await?;
     Ok(())
 }
