@@ -72,6 +72,11 @@ pub struct RouterBuilder<R = Router> {
     limits: Limits,
     replay: Option<ReplayGuard>,
     desk: DeskSettings,
+    #[cfg(feature = "store")]
+    installations: Option<(
+        std::sync::Arc<dyn callback_store::InstallationStore>,
+        Duration,
+    )>,
     built: PhantomData<fn() -> R>,
 }
 
@@ -93,6 +98,8 @@ impl<R: From<Router>> RouterBuilder<R> {
             limits: Limits::default(),
             replay: None,
             desk: DeskSettings::default(),
+            #[cfg(feature = "store")]
+            installations: None,
             built: PhantomData,
         }
     }
@@ -213,6 +220,49 @@ impl<R: From<Router>> RouterBuilder<R> {
         self
     }
 
+    /// Keeps every org's installation in `store` (feature `store`; see the
+    /// crate's "Installations"): each verified lifecycle callback is applied
+    /// to its org's installation, and committed, before its handler runs;
+    /// one the store finds stale (a replay) is refused with `409
+    /// stale_callback` and no handler runs. Each Desk event is claimed by
+    /// its content before its handler runs, so that a redelivery (to this
+    /// instance or another on the same database) is acknowledged without
+    /// running it again; a delivery for an org the store knows as
+    /// uninstalled is answered `410 org_uninstalled`. The store unreachable:
+    /// `503 store_unavailable`, never `200`.
+    ///
+    /// Handlers take the org's [`Installation`](callback_store::Installation)
+    /// as an argument, and the store itself as
+    /// `State<Arc<dyn InstallationStore>>`.
+    #[cfg(feature = "store")]
+    pub fn installations(
+        mut self,
+        store: std::sync::Arc<dyn callback_store::InstallationStore>,
+    ) -> Self {
+        let interval = self.installations.take().map_or(
+            crate::installations::DEFAULT_CLAIM_CLEANUP_INTERVAL,
+            |(_, i)| i,
+        );
+        self.state.insert(std::sync::Arc::clone(&store));
+        self.installations = Some((store, interval));
+        self
+    }
+
+    /// How often, at most, the router removes the Desk event claims older
+    /// than the store's retention (default
+    /// [`DEFAULT_CLAIM_CLEANUP_INTERVAL`](crate::installations::DEFAULT_CLAIM_CLEANUP_INTERVAL),
+    /// an hour): in the background of a delivery, so a server that gets
+    /// none does nothing. Each instance of a server does it on its own; one
+    /// cleanup removes what every instance claimed. Call after
+    /// [`installations`](Self::installations).
+    #[cfg(feature = "store")]
+    pub fn claim_cleanup_interval(mut self, interval: Duration) -> Self {
+        if let Some((_, every)) = &mut self.installations {
+            *every = interval;
+        }
+        self
+    }
+
     /// Checks the configuration and builds: a secret if there are callback
     /// handlers, no event handled twice, valid paths, every `State<T>`
     /// present; for Desk event handlers, the rules of
@@ -234,10 +284,7 @@ impl<R: From<Router>> RouterBuilder<R> {
             let info = handler.info();
             handler
                 .check_state(&self.state)
-                .map_err(|source| BuildError::MissingState {
-                    handler: info.qualified_name(),
-                    source,
-                })?;
+                .map_err(|source| BuildError::missing_state(info.qualified_name(), source))?;
             let path: &'static str = &info.path;
             let index = match routes.iter().position(|r| r.path == path) {
                 Some(index) => index,
@@ -262,14 +309,18 @@ impl<R: From<Router>> RouterBuilder<R> {
             limits: self.limits,
             replay: self.replay,
             desk,
+            #[cfg(feature = "store")]
+            installations: self
+                .installations
+                .map(|(store, interval)| crate::installations::Installations::new(store, interval)),
         })))
     }
 }
 
 impl<R> fmt::Debug for RouterBuilder<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RouterBuilder")
-            .field("handlers", &self.handlers)
+        let mut f = f.debug_struct("RouterBuilder");
+        f.field("handlers", &self.handlers)
             .field(
                 "secrets",
                 &format_args!("<{} redacted>", self.secrets.len()),
@@ -278,8 +329,23 @@ impl<R> fmt::Debug for RouterBuilder<R> {
             .field("state", &self.state)
             .field("limits", &self.limits)
             .field("replay", &self.replay)
-            .field("desk", &self.desk)
-            .finish()
+            .field("desk", &self.desk);
+        #[cfg(feature = "store")]
+        f.field("installations", &self.installations);
+        f.finish()
+    }
+}
+
+impl BuildError {
+    /// The error of `handler`, whose arguments need state that is missing:
+    /// [`BuildError::NoInstallationStore`] for the store an `Installation`
+    /// needs, [`BuildError::MissingState`] for anything else.
+    pub(crate) fn missing_state(handler: String, source: MissingState) -> BuildError {
+        #[cfg(feature = "store")]
+        if crate::installations::is_store(&source) {
+            return BuildError::NoInstallationStore { handler };
+        }
+        BuildError::MissingState { handler, source }
     }
 }
 
@@ -312,6 +378,17 @@ pub enum BuildError {
         handler: String,
         /// What is wrong with its path.
         source: PathError,
+    },
+    /// A handler takes an `Installation`, and no installation store is
+    /// configured.
+    #[error(
+        "`{handler}` takes an `Installation`, which needs the installation store: call \
+         `.installations(store)` with the store of `StoreOptions::open` (or take \
+         `Option<Installation>`)"
+    )]
+    NoInstallationStore {
+        /// The handler.
+        handler: String,
     },
     /// A webhook is mounted at a callback's path.
     #[error("{path} is both a callback path and a webhook path; give the webhook another `path`")]

@@ -13,12 +13,37 @@ use std::ops::{Deref, DerefMut};
 pub struct CallContext<'a> {
     callback: &'a Callback,
     state: &'a StateMap,
+    #[cfg(feature = "store")]
+    installation: Option<&'a callback_store::Installation>,
 }
 
 impl<'a> CallContext<'a> {
     /// A context over `callback` and `state`.
     pub fn new(callback: &'a Callback, state: &'a StateMap) -> Self {
-        CallContext { callback, state }
+        CallContext {
+            callback,
+            state,
+            #[cfg(feature = "store")]
+            installation: None,
+        }
+    }
+
+    /// The same context, with the org's installation as the store committed
+    /// it for this callback (feature `store`).
+    #[cfg(feature = "store")]
+    pub fn with_installation(
+        mut self,
+        installation: Option<&'a callback_store::Installation>,
+    ) -> Self {
+        self.installation = installation;
+        self
+    }
+
+    /// The org's installation as the store committed it for this callback,
+    /// before the handler runs; `None` without a store (feature `store`).
+    #[cfg(feature = "store")]
+    pub fn installation(&self) -> Option<&'a callback_store::Installation> {
+        self.installation
     }
 
     /// The callback.
@@ -47,8 +72,9 @@ impl<'a> CallContext<'a> {
 ///
 /// Provided: [`Callback`], [`Payload`], [`Event`], [`OrgId`],
 /// [`SecurityContext`] (refused with `400 invalid_payload` when the payload
-/// has none), [`Extra`], [`State<T>`], and `Option<T>` of any of them
-/// (`None` instead of a refusal).
+/// has none), [`Extra`], [`State<T>`], with feature `store` the org's
+/// `Installation`, and `Option<T>` of any of them (`None` instead of a
+/// refusal).
 /// Implement it for your own types to extract them the same way.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a callback handler argument",

@@ -30,6 +30,7 @@
 //! | [`CallbackRequest`], [`read_body`], [`SIGNATURE_HEADER`] | what an adapter hands in, and the HTTP rules it applies |
 //! | [`FromCallback`] | handler arguments: [`Callback`], [`State`], [`Extra`], … |
 //! | [`desk`] | Desk events: deliveries, batches, typed payloads, the token and the key set |
+//! | `installations` (feature `store`) | per-org installations kept by the router in SQLite or PostgreSQL (callback-store), each Desk event run once, the `Installation` extractor |
 //! | `testing` (feature `test-util`) | signed (and deliberately broken) requests and deliveries for tests, a TEST key set |
 //!
 //! # One callback, from bytes to handler
@@ -61,6 +62,23 @@
 //! Several secrets may be configured at once, for rotation without downtime.
 //! Secrets, expected MACs and security contexts never appear in `Debug`
 //! output, error messages or logs.
+//!
+//! # Installations
+//!
+//! With feature `store`, `RouterBuilder::installations(store)` hands the
+//! router an installation store (callback-store: SQLite for one instance,
+//! PostgreSQL for several, security contexts encrypted under
+//! `ZOHO_STORE_KEY`). Each verified lifecycle callback is then applied to
+//! its org's installation, and committed, before its handler runs; a stale
+//! one (a replayed `onInstall` after `onUninstall`) is answered `409
+//! stale_callback` without running it, so lifecycle state never moves
+//! backwards. Each Desk event is claimed by its content before its handler
+//! runs, so a redelivery to any instance is acknowledged without running
+//! it again; deliveries for an uninstalled org get `410 org_uninstalled`;
+//! the database unreachable is `503 store_unavailable` within the
+//! deadline, never `200`. Handlers take the org as `Installation`. The
+//! module `installations` (built with the feature) says it all, with an
+//! example.
 //!
 //! # Desk events
 //!
@@ -141,6 +159,8 @@ mod callback;
 pub mod desk;
 mod extract;
 mod handler;
+#[cfg(feature = "store")]
+pub mod installations;
 pub mod manifest;
 pub mod mount;
 mod outcome;
@@ -172,6 +192,13 @@ pub use callback_spec::{
     DeskHandlerInfo, DeskHandlersError, Event, HandlerInfo, PathError, ThreadDirection,
     UnknownEvent, default_path, default_webhook_path, validate_path,
 };
+/// The installation store the router feeds (feature `store`): open one
+/// with [`StoreOptions::open`](callback_store::StoreOptions::open) and hand
+/// it to [`RouterBuilder::installations`].
+#[cfg(feature = "store")]
+pub use callback_store;
+#[cfg(feature = "store")]
+pub use callback_store::{Installation, InstallationStore};
 pub use extract::{CallContext, Extra, FromCallback, State};
 pub use handler::{
     Gone, Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,

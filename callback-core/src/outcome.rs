@@ -65,6 +65,23 @@ rejection_kinds! {
     EventNotHandledHere => 400, "event_not_handled";
     /// The same signed body was handled within the replay guard's window.
     Replayed => 409, "replayed_callback";
+    /// The callback carries the security context of an installation that
+    /// has ended (a replayed `onInstall` after `onUninstall`, an old
+    /// installation's callback after a reinstall): the installation store
+    /// changed nothing, and no handler ran.
+    StaleCallback => 409, "stale_callback";
+    /// The installation store could not be reached, or did not answer in
+    /// time: nothing was answered `200`; a retry may succeed.
+    StoreUnavailable => 503, "store_unavailable";
+    /// The installation store refused for another reason than its
+    /// availability (a key it lacks, a row it cannot read).
+    StoreFailed => 500, "store_failed";
+    /// A Desk delivery for an org the installation store knows as
+    /// uninstalled: `410 Gone`, and no handler ran.
+    OrgUninstalled => 410, "org_uninstalled";
+    /// A handler takes an `Installation` of an org the installation store
+    /// has no callback from (take `Option<Installation>` to run without).
+    UnknownInstallation => 409, "unknown_installation";
     /// The handler returned an error.
     HandlerFailed => 500, "handler_error";
     /// The handler panicked.

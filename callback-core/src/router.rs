@@ -37,6 +37,8 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     pub(crate) replay: Option<ReplayGuard>,
     pub(crate) desk: DeskRoutes,
+    #[cfg(feature = "store")]
+    pub(crate) installations: Option<crate::installations::Installations>,
 }
 
 /// One mounted path and the handler of each event it serves.
@@ -172,14 +174,43 @@ impl Router {
                 )
             })?),
         };
-        let cx = CallContext::new(&callback, &inner.state);
-        let result = crate::run::run(handler, &cx, inner.limits.timeout, trace.span())
-            .await
-            .map_err(callback_gone);
+        let result = self.apply_and_run(handler, &callback, trace).await;
         if let (Err(_), Some(guard), Some(claim)) = (&result, &inner.replay, claim) {
             guard.release(claim);
         }
         result.map(|()| handled)
+    }
+
+    /// Applies the callback to the installation store (if there is one),
+    /// then runs `handler`, both within the deadline.
+    async fn apply_and_run(
+        &self,
+        handler: &dyn Handler,
+        callback: &Callback,
+        trace: &CallbackTrace<'_>,
+    ) -> Result<(), Rejection> {
+        let inner = &*self.inner;
+        let cx = CallContext::new(callback, &inner.state);
+        #[cfg(feature = "store")]
+        let (installation, deadline) = match &inner.installations {
+            None => (None, inner.limits.timeout),
+            Some(installations) => {
+                let started = std::time::Instant::now();
+                let installation = installations.apply(callback, inner.limits.timeout).await?;
+                let left = inner
+                    .limits
+                    .timeout
+                    .map(|deadline| deadline.saturating_sub(started.elapsed()));
+                (Some(installation), left)
+            }
+        };
+        #[cfg(feature = "store")]
+        let cx = cx.with_installation(installation.as_ref());
+        #[cfg(not(feature = "store"))]
+        let deadline = inner.limits.timeout;
+        crate::run::run(handler, &cx, deadline, trace.span())
+            .await
+            .map_err(callback_gone)
     }
 }
 

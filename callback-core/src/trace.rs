@@ -98,5 +98,7 @@ pub(crate) fn is_failure(kind: RejectionKind) -> bool {
             | RejectionKind::HandlerPanicked
             | RejectionKind::MissingState
             | RejectionKind::ArgumentMismatch
+            | RejectionKind::StoreUnavailable
+            | RejectionKind::StoreFailed
     )
 }

@@ -85,10 +85,7 @@ impl DeskRoutes {
             let info = handler.info();
             handler
                 .check_state(state)
-                .map_err(|source| BuildError::MissingState {
-                    handler: info.qualified_name(),
-                    source,
-                })?;
+                .map_err(|source| BuildError::missing_state(info.qualified_name(), source))?;
             let path: &'static str = &info.path;
             callback_spec::validate_path(path).map_err(|source| BuildError::DeskPath {
                 handler: info.qualified_name(),
@@ -255,7 +252,8 @@ impl Router {
         let outcome = match self.inner.desk.route(request.path) {
             None => not_mounted(),
             Some(route) => {
-                let delivery = self.deliver(route, &request, &trace);
+                let running = Running::default();
+                let delivery = self.deliver(route, &request, &trace, &running);
                 let delivery = crate::run::within(
                     self.inner.limits.timeout,
                     delivery.instrument(trace.span().clone()),
@@ -263,14 +261,17 @@ impl Router {
                 match delivery.await {
                     Ok(Ok(handled)) => DeskOutcome::Handled(handled),
                     Ok(Err((rejection, handled))) => DeskOutcome::rejected(rejection, handled),
-                    Err(_) => DeskOutcome::rejected(
-                        Rejection::new(
-                            RejectionKind::DeadlineExceeded,
-                            "the delivery did not finish within the deadline; \
-                             the events it handled may be delivered again",
-                        ),
-                        0,
-                    ),
+                    Err(_) => {
+                        self.cut_off(&running);
+                        DeskOutcome::rejected(
+                            Rejection::new(
+                                RejectionKind::DeadlineExceeded,
+                                "the delivery did not finish within the deadline; \
+                                 the events it handled may be delivered again",
+                            ),
+                            0,
+                        )
+                    }
                 }
             }
         };
@@ -283,7 +284,10 @@ impl Router {
         route: &DeskRoute,
         request: &DeskRequest<'_>,
         trace: &DeskTrace<'_>,
+        running: &Running,
     ) -> Result<DeskHandled, Failure> {
+        #[cfg(not(feature = "store"))]
+        let _ = running;
         let refused = |rejection: Rejection| (rejection, 0);
         let delivery = parse_query(request.query).map_err(refused)?;
         let org_id = delivery.org_id();
@@ -302,10 +306,19 @@ impl Router {
                 format!("event {index} is of another org than the webhook URL's"),
             )));
         }
+        #[cfg(feature = "store")]
+        let installation = match &self.inner.installations {
+            None => None,
+            Some(installations) => {
+                installations.maybe_cleanup();
+                installations.for_delivery(org_id).await.map_err(refused)?
+            }
+        };
         let mut handled = DeskHandled {
             events: events.len(),
             handled: 0,
             unhandled: 0,
+            duplicates: 0,
         };
         for (index, event) in events.iter().enumerate() {
             let Some(handler) = route.handler_for(event.kind()) else {
@@ -313,14 +326,27 @@ impl Router {
                 handled.unhandled += 1;
                 continue;
             };
-            self.run_event(
-                handler,
-                &delivery,
-                event,
-                trace.event_span(index, event.kind()),
-            )
-            .await
-            .map_err(|rejection| {
+            #[cfg(feature = "store")]
+            let claim = match self.claim(event, running).await {
+                Ok(Claimed::Run(claim)) => claim,
+                Ok(Claimed::Duplicate) => {
+                    trace.duplicate(index, event.kind());
+                    handled.duplicates += 1;
+                    continue;
+                }
+                Err(rejection) => {
+                    let stopped = stopped_at(rejection, index, event, &handled);
+                    return Err((stopped, handled.handled));
+                }
+            };
+            let cx = DeskContext::new(&delivery, event, &self.inner.state);
+            #[cfg(feature = "store")]
+            let cx = cx.with_installation(installation.as_ref());
+            let span = trace.event_span(index, event.kind());
+            let result = crate::run::run_call(|| handler.call(&cx), None, &span).await;
+            #[cfg(feature = "store")]
+            self.settle(claim, result.is_ok(), running).await;
+            result.map_err(|rejection| {
                 (
                     stopped_at(rejection, index, event, &handled),
                     handled.handled,
@@ -331,15 +357,72 @@ impl Router {
         Ok(handled)
     }
 
-    async fn run_event(
+    /// Claims `event` with the installation store, if there is one. The
+    /// claim is noted in `running` until it is settled.
+    #[cfg(feature = "store")]
+    async fn claim(&self, event: &DeskEvent, running: &Running) -> Result<Claimed, Rejection> {
+        let Some(installations) = &self.inner.installations else {
+            return Ok(Claimed::Run(None));
+        };
+        let lease = crate::installations::Installations::lease(self.inner.limits.timeout);
+        let Some(digest) = installations.claim(event, lease).await? else {
+            return Ok(Claimed::Duplicate);
+        };
+        running.set(Some(digest));
+        Ok(Claimed::Run(Some(digest)))
+    }
+
+    /// Completes or releases `claim` as the handler did.
+    #[cfg(feature = "store")]
+    async fn settle(
         &self,
-        handler: &'static dyn DeskHandler,
-        delivery: &super::Delivery,
-        event: &DeskEvent,
-        span: tracing::Span,
-    ) -> Result<(), Rejection> {
-        let cx = DeskContext::new(delivery, event, &self.inner.state);
-        crate::run::run_call(|| handler.call(&cx), None, &span).await
+        claim: Option<callback_store::EventDigest>,
+        succeeded: bool,
+        running: &Running,
+    ) {
+        if let (Some(digest), Some(installations)) = (claim, &self.inner.installations) {
+            running.set(None);
+            installations.settle(digest, succeeded).await;
+        }
+    }
+
+    /// Releases the claim of the event whose handler the deadline cut off,
+    /// if there is one, so that Zoho's retry runs it.
+    fn cut_off(&self, running: &Running) {
+        #[cfg(feature = "store")]
+        if let (Some(digest), Some(installations)) = (running.take(), &self.inner.installations) {
+            installations.release_in_background(digest);
+        }
+        let _ = running;
+    }
+}
+
+/// Whether to run an event's handler.
+#[cfg(feature = "store")]
+enum Claimed {
+    /// Run it: this delivery claimed it (`None` without a store).
+    Run(Option<callback_store::EventDigest>),
+    /// Acknowledge it without: an earlier delivery claimed it.
+    Duplicate,
+}
+
+/// The claim of the event whose handler is running, for the deadline to
+/// release if it cuts the handler off (the handler's future is dropped
+/// with the delivery's).
+#[derive(Default)]
+struct Running {
+    #[cfg(feature = "store")]
+    claim: std::sync::Mutex<Option<callback_store::EventDigest>>,
+}
+
+#[cfg(feature = "store")]
+impl Running {
+    fn set(&self, claim: Option<callback_store::EventDigest>) {
+        *self.claim.lock().unwrap_or_else(|p| p.into_inner()) = claim;
+    }
+
+    fn take(&self) -> Option<callback_store::EventDigest> {
+        self.claim.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }
 

@@ -12,6 +12,8 @@ pub struct DeskContext<'a> {
     delivery: &'a Delivery,
     event: &'a DeskEvent,
     state: &'a StateMap,
+    #[cfg(feature = "store")]
+    installation: Option<&'a callback_store::Installation>,
 }
 
 impl<'a> DeskContext<'a> {
@@ -21,7 +23,27 @@ impl<'a> DeskContext<'a> {
             delivery,
             event,
             state,
+            #[cfg(feature = "store")]
+            installation: None,
         }
+    }
+
+    /// The same context, with the installation of the delivery's org as
+    /// the store held it when the delivery arrived (feature `store`).
+    #[cfg(feature = "store")]
+    pub fn with_installation(
+        mut self,
+        installation: Option<&'a callback_store::Installation>,
+    ) -> Self {
+        self.installation = installation;
+        self
+    }
+
+    /// The installation of the delivery's org, if the router has a store
+    /// and the store knows the org (feature `store`).
+    #[cfg(feature = "store")]
+    pub fn installation(&self) -> Option<&'a callback_store::Installation> {
+        self.installation
     }
 
     /// The delivery: org and security context from the query.
@@ -49,7 +71,8 @@ impl<'a> DeskContext<'a> {
 /// [`TicketComment`](super::TicketComment)), [`PrevState<T>`](super::PrevState),
 /// [`OrgId`](crate::OrgId), [`SecurityContext`](crate::SecurityContext)
 /// (`400 invalid_query` when the URL carries none), [`State<T>`](crate::State),
-/// `Invoke` (callback-invoke) and `Option<T>` of any of them. An argument
+/// `Invoke` (callback-invoke), with feature `store` the org's
+/// `Installation`, and `Option<T>` of any of them. An argument
 /// that cannot be extracted fails the delivery at that event before its
 /// handler runs.
 #[diagnostic::on_unimplemented(

@@ -33,6 +33,11 @@ pub struct DeskHandled {
     /// know and no catch-all, or a subscription no handler takes): each
     /// was acknowledged and logged at `warn`.
     pub unhandled: usize,
+    /// How many were acknowledged without running their handler because an
+    /// earlier delivery of the same event (to this instance or another on
+    /// the same installation store) handled it or is handling it: with
+    /// [`RouterBuilder::installations`](crate::RouterBuilder) only.
+    pub duplicates: usize,
 }
 
 /// A delivery that was not (wholly) handled.
@@ -122,6 +127,7 @@ mod tests {
             events: 3,
             handled: 2,
             unhandled: 1,
+            duplicates: 0,
         });
         assert_eq!(
             (handled.status(), handled.body().as_ref()),

@@ -80,6 +80,20 @@ impl<'a> DeskTrace<'a> {
         );
     }
 
+    /// Logs that event `index` of type `kind` was acknowledged without
+    /// running its handler: an earlier delivery of it claimed it.
+    #[cfg(feature = "store")]
+    pub(crate) fn duplicate(&self, index: usize, kind: &DeskEventKind) {
+        let _entered = self.span.enter();
+        tracing::info!(
+            path = self.path,
+            index,
+            event_type = %shown(kind),
+            "Desk event acknowledged without running its handler: an earlier delivery of it \
+             was handled, or is being handled"
+        );
+    }
+
     /// Records the outcome and logs it: success at `info`, a handler's
     /// `410 Gone` at `info`, a refusal at `warn`, a handler's failure at
     /// `error` with its detail.

@@ -20,6 +20,7 @@ mod payload_edge_cases;
 mod properties;
 mod rotation;
 mod router_dispatch;
+mod store;
 mod testing_helpers;
 mod tracing_capture;
 mod verify_rejections;

@@ -63,6 +63,8 @@ fn the_table_covers_every_kind_the_router_decides() {
         .filter(|k| **k != RejectionKind::Replayed)
         // Decided for Desk deliveries only: `desk_dispatch` covers them.
         .filter(|k| !crate::desk_dispatch::DESK_ONLY_KINDS.contains(k))
+        // Decided with an installation store only: `store` covers them.
+        .filter(|k| !crate::store::STORE_KINDS.contains(k))
         .map(|k| k.code())
         .collect();
     assert_eq!(covered, decided);
