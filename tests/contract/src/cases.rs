@@ -503,12 +503,19 @@ mod tests {
         // Not reachable over HTTP with the fixture: an unmounted path is the
         // HTTP stack's own 404; missing state is refused when building; the
         // fixture has no replay guard; its key set is fixed, never
-        // unavailable (core's `desk_keys` tests serve one on 127.0.0.1).
+        // unavailable (core's `desk_keys` tests serve one on 127.0.0.1); it
+        // keeps no installation store (core's `store` tests decide those
+        // kinds, and install-tracker's answer them over HTTP).
         let unreachable = [
             RejectionKind::NotFound,
             RejectionKind::MissingState,
             RejectionKind::Replayed,
             RejectionKind::KeysUnavailable,
+            RejectionKind::StaleCallback,
+            RejectionKind::StoreUnavailable,
+            RejectionKind::StoreFailed,
+            RejectionKind::OrgUninstalled,
+            RejectionKind::UnknownInstallation,
         ];
         let rows: Vec<(u16, &str)> = all()
             .into_iter()
