@@ -45,6 +45,8 @@
 //! | handler returned an error | 500 | `handler_error` |
 //! | handler panicked | 500 | `handler_panicked` |
 //! | handler passed its deadline | 503 | `handler_timeout` |
+//! | with an installation store (feature `store`): the callback carries the security context of an ended installation (a replay) | 409 | `stale_callback` |
+//! | with an installation store: the store unreachable or slower than the deadline / failing otherwise | 503 / 500 | `store_unavailable` / `store_failed` |
 //!
 //! In every rejection the handler is not called. Rejections are logged at
 //! `warn`, handler failures at `error`, in one `tracing` span per callback.
@@ -75,6 +77,9 @@
 //! | a handler failed / panicked / took an argument its event lacks | 500 / 500 / 400 or 500 | `handler_error` / `handler_panicked` / `invalid_payload`, `invalid_query` or `argument_mismatch` |
 //! | a handler answered [`Gone`](callback_core::Gone) | 410 | `gone` |
 //! | the batch passed its deadline | 503 | `handler_timeout` |
+//! | with an installation store: the org is uninstalled / a handler takes the `Installation` of an org the store does not know | 410 / 409 | `org_uninstalled` / `unknown_installation` |
+//! | with an installation store: the store unreachable / failing | 503 / 500 | `store_unavailable` / `store_failed` |
+//! | with an installation store: an event an earlier delivery handled (or is handling) | 200 | (acknowledged, its handler not run again) |
 //! | another method | 405 (`Allow: GET, POST`) | `method_not_allowed` |
 //!
 //! Events run in array order; the first that fails stops the batch and is
@@ -147,6 +152,8 @@ pub use callback_core::__private;
 /// Everything an extension's handlers and `main` need, in one import.
 pub mod prelude {
     pub use crate::{CallbackRoutes, Callbacks, CallbacksExt};
+    #[cfg(feature = "store")]
+    pub use callback_core::callback_store::{StoreKeys, StoreOptions};
     pub use callback_core::desk::{
         Delivery, DeskEvent, DeskId, DeskKeys, EventTime, FromDeskEvent, PrevState, Ticket,
         TicketComment, TicketThread, TokenPolicy,
@@ -155,6 +162,8 @@ pub mod prelude {
         Callback, DeskEventKind, DeskEventType, Event, Extra, FromCallback, Gone, HandlerError,
         OrgId, Payload, Secret, SecurityContext, State, callbacks, desk_events,
     };
+    #[cfg(feature = "store")]
+    pub use callback_core::{Installation, InstallationStore};
     #[cfg(feature = "invoke")]
     pub use callback_invoke::{
         DataCentre, Invoke, InvokeClient, InvokeError, InvokeResponse, Method, RetryPolicy,

@@ -161,6 +161,7 @@ mod extract;
 mod handler;
 #[cfg(feature = "store")]
 pub mod installations;
+mod invoke_target;
 pub mod manifest;
 pub mod mount;
 mod outcome;
@@ -203,6 +204,7 @@ pub use extract::{CallContext, Extra, FromCallback, State};
 pub use handler::{
     Gone, Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,
 };
+pub use invoke_target::InvokeTarget;
 pub use outcome::{Handled, Outcome, Rejection, RejectionKind, Reply};
 pub use payload::{OrgId, Payload, SecurityContext};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayGuard};

@@ -1,9 +1,30 @@
-//! `Invoke` as a handler argument.
+//! `Invoke` as a handler argument, and bound to an org outside requests.
 
 use crate::client::InvokeClient;
 use crate::request::Invoke;
 use callback_core::desk::{DeskContext, FromDeskEvent};
-use callback_core::{CallContext, FromCallback, MissingState, Rejection, RejectionKind, StateMap};
+use callback_core::{
+    CallContext, FromCallback, InvokeTarget, MissingState, Rejection, RejectionKind, StateMap,
+};
+
+impl InvokeClient {
+    /// This client bound to an org and its latest security context, for
+    /// calls outside a request (a background job, a webhook of another
+    /// service): most often an installation the installation store keeps
+    /// (callback-core's feature `store`), also a `Callback` or a Desk
+    /// `Delivery`. `None` when there is no context to call Zoho with (an
+    /// uninstalled org: `onUninstall` revokes it).
+    ///
+    /// ```ignore
+    /// let installation = store.installation(org_id).await?.ok_or("unknown org")?;
+    /// let zoho = client.for_installation(&installation).ok_or("uninstalled")?;
+    /// let params = zoho.config_params().get().await?;
+    /// ```
+    pub fn for_installation(&self, installation: &impl InvokeTarget) -> Option<Invoke> {
+        let (org_id, context) = installation.invoke_target()?;
+        Some(self.bind(org_id, context))
+    }
+}
 
 /// The message a callback without `securityContext` is refused with.
 pub const NO_SECURITY_CONTEXT: &str =

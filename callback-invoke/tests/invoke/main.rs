@@ -11,6 +11,7 @@
 mod support;
 
 mod answer_shape;
+mod background;
 mod calls;
 mod config_params;
 mod end_to_end;
