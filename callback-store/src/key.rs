@@ -225,10 +225,18 @@ impl StoreKeys {
                 return Err(KeyError::NotUnicode { var: var.into() });
             }
         };
+        Self::parse_var(&text, var)
+    }
+
+    /// The keys in `text`, which the environment variable `var` holds,
+    /// read as [`from_env_var`](Self::from_env_var) reads it (errors name
+    /// `var`): for settings read through something else than
+    /// `std::env::var`.
+    pub fn parse_var(text: &str, var: &str) -> Result<StoreKeys, KeyError> {
         if text.trim().is_empty() {
             return Err(KeyError::Missing { var: var.into() });
         }
-        Self::parse_from(&text, var)
+        Self::parse_from(text, var)
     }
 
     /// The keys in `text`: base64 (standard alphabet, padded) of 32 bytes

@@ -144,7 +144,7 @@ pub use error::StoreError;
 pub use installation::{Applied, Installation, LifecycleCallback, SecurityContext, Status};
 pub use key::{KEY_ENV, KEY_LEN, KeyError, KeyId, StoreKey, StoreKeys};
 pub use options::{
-    DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT, StoreOptions,
+    DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT, StoreOptions, sqlite_file,
 };
 pub use sqlite::database_files;
 pub use store::{Backend, InstallationStore, RekeyReport};

@@ -120,6 +120,28 @@ impl StoreOptions {
     }
 }
 
+/// The SQLite file a database URL names, as [`StoreOptions::open`] reads
+/// it: `Some(path)` for `sqlite://PATH`, `None` for `sqlite::memory:` and
+/// for PostgreSQL; the error `open` gives for a URL it refuses. For what
+/// belongs beside the database (a development key file) and for an
+/// application's own connections to the same file.
+///
+/// ```
+/// use callback_store::sqlite_file;
+/// use std::path::Path;
+///
+/// assert_eq!(sqlite_file("sqlite://data/app.db")?.as_deref(), Some(Path::new("data/app.db")));
+/// assert_eq!(sqlite_file("postgres://db.internal/app")?, None);
+/// assert!(sqlite_file("mysql://db/app").is_err());
+/// # Ok::<(), callback_store::StoreError>(())
+/// ```
+pub fn sqlite_file(url: &str) -> Result<Option<PathBuf>, StoreError> {
+    Ok(match Target::parse(url)? {
+        Target::SqliteFile(path) => Some(path),
+        Target::SqliteMemory | Target::Postgres => None,
+    })
+}
+
 /// The database a URL names.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Target {

@@ -27,6 +27,8 @@ impl Dialect for Postgres {
     const UNBOUNDED: Option<(&'static str, &'static str)> =
         Some(("SET statement_timeout = 0", "RESET statement_timeout"));
 
+    const SERIAL_WRITES: bool = false;
+
     fn migrator() -> &'static Migrator {
         &MIGRATOR
     }

@@ -39,6 +39,12 @@ pub(crate) trait Dialect: Database {
     /// Whether an error the database returned means it is unavailable for
     /// now (shutting down, busy, a statement cancelled by its timeout).
     fn unavailable(error: &dyn DatabaseError) -> bool;
+    /// Whether the store's own writes wait for each other in the process
+    /// before they ask the database: SQLite lets one writer at a time, and
+    /// writers that ask together are put to sleep by its busy handler (1,
+    /// 2, 5, … 100 ms at a time) and starve under load, where a queue in
+    /// the process hands the lock on in arrival order.
+    const SERIAL_WRITES: bool;
 }
 
 /// The columns of an installation's row after `org_id`, in the order every
@@ -165,6 +171,9 @@ impl From<StoreError> for Failure {
 /// An installation store on a database of dialect `DB`.
 pub(crate) struct SqlStore<DB: Database> {
     pool: Pool<DB>,
+    /// Taken by every write when [`Dialect::SERIAL_WRITES`]; the time it
+    /// waits counts against the call's bound.
+    writes: tokio::sync::Mutex<()>,
     keys: StoreKeys,
     digest_key: DigestKey,
     location: String,
@@ -231,6 +240,7 @@ where
         }
         Ok(SqlStore {
             pool,
+            writes: tokio::sync::Mutex::new(()),
             keys,
             digest_key,
             location,
@@ -392,6 +402,15 @@ where
         }
     }
 
+    /// The right to write, where writes wait for each other in the process
+    /// ([`Dialect::SERIAL_WRITES`]); `None` where the database orders them.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match DB::SERIAL_WRITES {
+            true => Some(self.writes.lock().await),
+            false => None,
+        }
+    }
+
     fn error(&self, failure: Failure) -> StoreError {
         failure_to_error::<DB>(&self.location, failure)
     }
@@ -404,6 +423,7 @@ where
             .security_context
             .map(|context| self.digest_key.digest(org_id, context));
 
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin_with(DB::BEGIN).await?;
         sqlx::query::<DB>(INSERT_FIRST)
             .bind(org.clone())
@@ -549,6 +569,7 @@ where
     ) -> Result<Claim, Failure> {
         let now = to_millis(now);
         let cutoff = now.saturating_sub(millis_of(self.claim_retention));
+        let _turn = self.write_turn().await;
         let result = sqlx::query::<DB>(CLAIM)
             .bind(digest.as_bytes().to_vec())
             .bind(now)
@@ -564,6 +585,7 @@ where
 
     /// Runs `statement`, which takes the digest as `$1` alone.
     async fn on_claim(&self, statement: &'static str, digest: EventDigest) -> Result<(), Failure> {
+        let _turn = self.write_turn().await;
         sqlx::query::<DB>(statement)
             .bind(digest.as_bytes().to_vec())
             .execute(&self.pool)
@@ -573,6 +595,7 @@ where
 
     async fn cleanup_in(&self, now: SystemTime) -> Result<u64, Failure> {
         let cutoff = to_millis(now).saturating_sub(millis_of(self.claim_retention));
+        let _turn = self.write_turn().await;
         let result = sqlx::query::<DB>(CLEANUP)
             .bind(cutoff)
             .execute(&self.pool)
@@ -609,6 +632,7 @@ where
                 let new = self.keys.seal(Purpose::SecurityContext(org_id), &plain);
                 // Only if the row still holds what was read: a callback
                 // that wrote meanwhile sealed under the first key already.
+                let _turn = self.write_turn().await;
                 let result = sqlx::query::<DB>(RESEAL_CONTEXT)
                     .bind(new.key_id.to_hex())
                     .bind(new.bytes)

@@ -29,6 +29,8 @@ impl Dialect for Sqlite {
     const LOCK: &'static str = "";
     const UNBOUNDED: Option<(&'static str, &'static str)> = None;
 
+    const SERIAL_WRITES: bool = true;
+
     fn migrator() -> &'static Migrator {
         &MIGRATOR
     }

@@ -165,3 +165,62 @@ async fn sqlite_locked_by_another_process_is_unavailable_within_the_bound() {
         .unwrap();
     assert_eq!(applied.installation().updates, 1);
 }
+
+/// Many writers at once on one SQLite store, as a server under load has
+/// them: each waits its turn in the process, in order, rather than in
+/// SQLite's busy handler, whose sleeps grow to 100 ms and starve some
+/// writers past their bound while others go by.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writers_at_once_are_served_in_turn_within_the_bound() {
+    /// Writers in flight at any time, and the writes of each, in turn.
+    const WRITERS: u64 = 64;
+    const EACH: u64 = 12;
+    let db = TestDb::sqlite();
+    let store = db
+        .open_with(
+            options()
+                .timeout(Duration::from_millis(1000))
+                .max_connections(32),
+        )
+        .await;
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for writer in 0..WRITERS {
+        let store = std::sync::Arc::clone(&store);
+        tasks.spawn(async move {
+            let mut failed = Vec::new();
+            for n in 0..EACH {
+                let org = writer * EACH + n;
+                let digest = EventDigest::new("Ticket_Add", org, None, &json!({}));
+                let wrote = match store
+                    .apply(callback(Event::Install, org, Some("c"), n))
+                    .await
+                {
+                    Ok(_) => store
+                        .claim(digest, crate::support::at(n), Duration::from_secs(10))
+                        .await
+                        .map(drop),
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = wrote {
+                    failed.push(error.to_string());
+                }
+            }
+            failed
+        });
+    }
+    let mut failed = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        failed.extend(result.unwrap());
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} failed in {:?}, such as: {}",
+        failed.len(),
+        WRITERS * EACH * 2,
+        started.elapsed(),
+        failed[0]
+    );
+    let stored = store.list(None, 2000).await.unwrap().len() as u64;
+    assert_eq!(stored, WRITERS * EACH);
+}
