@@ -1,5 +1,5 @@
-//! Keeps `plugin-manifest.json`'s `callbackListener` in step with the
-//! handlers in `src/`.
+//! Keeps `plugin-manifest.json`'s `callbackListener` and `resources.json`'s
+//! `webhook` in step with the handlers in `src/`.
 
 fn main() {
     // The example runs locally out of the box; set CALLBACK_BASE_URL to the
@@ -9,5 +9,6 @@ fn main() {
     callback_build::Config::new()
         .base_url(base_url)
         .merge_into("plugin-manifest.json")
+        .resources_into("resources.json")
         .run_or_exit();
 }

@@ -167,6 +167,13 @@ async fn org(
             "error": "unknown_org",
             "message": "no callback was received from this org",
         })),
+        Err(err) if err.is_unavailable() => {
+            tracing::warn!(error = %err, "reading an org failed: the database is unavailable");
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({
+                "error": "store_unavailable",
+                "message": "the database is unavailable; retry later",
+            }))
+        }
         Err(err) => {
             tracing::error!(error = %err, "reading an org failed");
             HttpResponse::InternalServerError().json(serde_json::json!({

@@ -1,8 +1,10 @@
 //! Settings, from the environment.
 
 use crate::api::{AdminToken, AdminTokenError};
+use callback_actix::callback_core::callback_store::{self, KEY_ENV, KeyError, StoreError};
+use callback_actix::callback_core::desk::DEFAULT_JWKS_URL;
 use callback_actix::callback_core::{BaseUrl, BaseUrlError, SecretError};
-use callback_actix::prelude::Secret;
+use callback_actix::prelude::{Secret, StoreKeys};
 use callback_invoke::{BuildError, InvokeClient, RetryPolicy};
 use std::env::VarError;
 use std::net::SocketAddr;
@@ -11,8 +13,18 @@ use std::time::Duration;
 
 /// Where the server listens unless `BIND_ADDR` says otherwise.
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
-/// The database file unless `DATABASE_PATH` says otherwise.
-pub const DEFAULT_DATABASE_PATH: &str = "install-tracker.db";
+/// The variable naming the database: `sqlite://PATH` (one instance) or
+/// `postgres://…` (several instances share it).
+pub const DATABASE_URL_ENV: &str = "DATABASE_URL";
+/// The database unless `DATABASE_URL` says otherwise: a SQLite file in the
+/// working directory, created on first start, so the quick start needs no
+/// setup.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://install-tracker.db";
+/// The variable naming Desk's key set (JWKS), which checks the
+/// `X-ZDesk-JWT` of every Desk delivery.
+pub const DESK_JWKS_URL_ENV: &str = "ZOHO_DESK_JWKS_URL";
+/// What the development key file's name adds to the database file's.
+pub const DEVELOPMENT_KEY_SUFFIX: &str = ".key";
 /// The variable holding the extension's secret.
 pub const SECRET_ENV: &str = "ZOHO_EXTENSION_SECRET";
 /// The variable that switches on calls back to Zoho: the Desk host (for
@@ -58,13 +70,49 @@ pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
 /// default is 5 s).
 pub const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// `DATABASE_URL`, which may hold a password: `Debug` shows it without
+/// credentials (the store names the database without them too, in its
+/// `location()`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL itself, for opening the database.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = callback_actix::callback_core::base_url::without_credentials(&self.0);
+        f.debug_tuple("DatabaseUrl").field(&shown).finish()
+    }
+}
+
+/// Where the key of the installation store comes from.
+#[derive(Clone, Debug)]
+pub enum StoreKeySource {
+    /// `ZOHO_STORE_KEY` (`Debug` shows key ids only).
+    Env(StoreKeys),
+    /// A debug build without `ZOHO_STORE_KEY` on a SQLite database: a
+    /// development key in this file beside the database, made on first
+    /// start (mode `0600`), with a warning naming it.
+    DevelopmentFile(PathBuf),
+}
+
 /// What the server needs to start.
 #[derive(Debug)]
 pub struct Settings {
     /// `BIND_ADDR`.
     pub bind_addr: SocketAddr,
-    /// `DATABASE_PATH`.
-    pub database_path: PathBuf,
+    /// `DATABASE_URL`.
+    pub database_url: DatabaseUrl,
+    /// The installation store's key: `ZOHO_STORE_KEY`, or a development key
+    /// file.
+    pub store_key: StoreKeySource,
+    /// `ZOHO_DESK_JWKS_URL`, default Desk's own key set (US data centre).
+    pub desk_jwks_url: String,
     /// `ZOHO_EXTENSION_SECRET`, else the manifest's `secret`.
     pub secret: Secret,
     /// Whether [`secret`](Self::secret) is [`DEMO_SECRET`] (only ever true
@@ -126,6 +174,24 @@ pub enum SettingsError {
     /// `BIND_ADDR` is not `host:port`.
     #[error("BIND_ADDR={0:?} is not an address such as 127.0.0.1:8080")]
     BindAddr(String),
+    /// `DATABASE_URL` is not one the store opens (the message never repeats
+    /// it: it may hold a password).
+    #[error("{DATABASE_URL_ENV}: {0}")]
+    DatabaseUrl(StoreError),
+    /// `DATABASE_URL` names a database in memory: the tracker's own tables
+    /// would be in another one than the store's.
+    #[error(
+        "{DATABASE_URL_ENV}: install-tracker keeps its state in a file or in PostgreSQL, not in \
+         memory; give sqlite://PATH or postgres://…"
+    )]
+    InMemory,
+    /// `ZOHO_STORE_KEY` is missing where it is required, or unusable.
+    #[error("{0}")]
+    StoreKey(KeyError),
+    /// `ZOHO_STORE_KEY` is unset in a release build, which does not make a
+    /// development key.
+    #[error("{KEY_ENV} is not set, and a release build does not make a development key: {0}")]
+    ReleaseStoreKey(KeyError),
     /// `ZOHO_EXTENSION_SECRET` is set but unusable (the manifest is then
     /// not tried: the variable says which secret to use).
     #[error("{SECRET_ENV}: {0}")]
@@ -171,10 +237,10 @@ pub enum SettingsError {
 }
 
 impl Settings {
-    /// Reads `BIND_ADDR`, `DATABASE_PATH`, `ZOHO_EXTENSION_SECRET`,
-    /// `MANIFEST_PATH`, `ZOHO_INVOKE_BASE_URL`, `ADMIN_TOKEN`,
-    /// `MAX_CONNECTIONS` and `WORKERS` from the environment, for this
-    /// build.
+    /// Reads `BIND_ADDR`, `DATABASE_URL`, `ZOHO_STORE_KEY`,
+    /// `ZOHO_DESK_JWKS_URL`, `ZOHO_EXTENSION_SECRET`, `MANIFEST_PATH`,
+    /// `ZOHO_INVOKE_BASE_URL`, `ADMIN_TOKEN`, `MAX_CONNECTIONS` and
+    /// `WORKERS` from the environment, for this build.
     pub fn from_env() -> Result<Settings, SettingsError> {
         Settings::from_vars(|name| std::env::var(name), BuildKind::CURRENT)
     }
@@ -188,9 +254,6 @@ impl Settings {
         let set = |name: &str| var(name).ok().filter(|v| !v.is_empty());
         let bind = set("BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
         let bind_addr = bind.parse().map_err(|_| SettingsError::BindAddr(bind))?;
-        let database_path = set("DATABASE_PATH")
-            .unwrap_or_else(|| DEFAULT_DATABASE_PATH.to_owned())
-            .into();
         let secret = match var(SECRET_ENV) {
             Ok(value) => Secret::new(value)
                 .map_err(|_| SettingsError::SecretEnv(SecretError::EmptyEnv(SECRET_ENV.into())))?,
@@ -207,6 +270,39 @@ impl Settings {
             }
         };
         let secret_is_demo = check_secret(&secret, build)? == SecretKind::Demo;
+        let database_url = set(DATABASE_URL_ENV).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let database_file = match callback_store::sqlite_file(&database_url) {
+            Ok(file) => file,
+            Err(error) => return Err(SettingsError::DatabaseUrl(error)),
+        };
+        if database_file.is_none() && database_url.starts_with("sqlite:") {
+            return Err(SettingsError::InMemory);
+        }
+        let store_key = match (var(KEY_ENV), database_file, build) {
+            (Ok(text), _, _) if !text.trim().is_empty() => StoreKeySource::Env(
+                StoreKeys::parse_var(&text, KEY_ENV).map_err(SettingsError::StoreKey)?,
+            ),
+            (Err(VarError::NotUnicode(_)), _, _) => {
+                return Err(SettingsError::StoreKey(KeyError::NotUnicode {
+                    var: KEY_ENV.into(),
+                }));
+            }
+            (_, Some(file), BuildKind::Debug) => {
+                let mut key_file = file.into_os_string();
+                key_file.push(DEVELOPMENT_KEY_SUFFIX);
+                StoreKeySource::DevelopmentFile(key_file.into())
+            }
+            (_, _, build) => {
+                let missing = KeyError::Missing {
+                    var: KEY_ENV.into(),
+                };
+                return Err(match build {
+                    BuildKind::Release => SettingsError::ReleaseStoreKey(missing),
+                    BuildKind::Debug => SettingsError::StoreKey(missing),
+                });
+            }
+        };
+        let desk_jwks_url = set(DESK_JWKS_URL_ENV).unwrap_or_else(|| DEFAULT_JWKS_URL.to_owned());
         let invoke_base_url = set(INVOKE_BASE_URL_ENV)
             .map(|url| BaseUrl::parse(&url))
             .transpose()
@@ -240,7 +336,9 @@ impl Settings {
         };
         Ok(Settings {
             bind_addr,
-            database_path,
+            database_url: DatabaseUrl(database_url),
+            store_key,
+            desk_jwks_url,
             secret,
             secret_is_demo,
             invoke_base_url,
@@ -304,8 +402,121 @@ mod tests {
         )
     }
 
+    /// A store key (the base64 of 32 bytes of 7).
+    const STORE_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+
     fn own() -> Vec<(&'static str, &'static str)> {
-        vec![(SECRET_ENV, OWN_SECRET)]
+        vec![(SECRET_ENV, OWN_SECRET), (KEY_ENV, STORE_KEY)]
+    }
+
+    #[test]
+    fn the_database_defaults_to_a_sqlite_file_here_with_a_development_key_beside_it() {
+        let debug = settings(&[(SECRET_ENV, OWN_SECRET)], BuildKind::Debug).unwrap();
+        assert_eq!(debug.database_url.expose(), "sqlite://install-tracker.db");
+        assert!(
+            matches!(&debug.store_key, StoreKeySource::DevelopmentFile(path)
+                if path == std::path::Path::new("install-tracker.db.key")),
+            "{:?}",
+            debug.store_key
+        );
+        let elsewhere = settings(
+            &[
+                (SECRET_ENV, OWN_SECRET),
+                (DATABASE_URL_ENV, "sqlite:///var/lib/tracker/t.db"),
+            ],
+            BuildKind::Debug,
+        )
+        .unwrap();
+        assert!(
+            matches!(&elsewhere.store_key, StoreKeySource::DevelopmentFile(path)
+                if path == std::path::Path::new("/var/lib/tracker/t.db.key"))
+        );
+        // With ZOHO_STORE_KEY, that key, whatever the build.
+        for build in [BuildKind::Debug, BuildKind::Release] {
+            let with_key = settings(&own(), build).unwrap();
+            let StoreKeySource::Env(keys) = &with_key.store_key else {
+                panic!("{:?}", with_key.store_key)
+            };
+            let expected = StoreKeys::parse(STORE_KEY).unwrap();
+            assert_eq!(keys.encrypting(), expected.encrypting());
+        }
+    }
+
+    #[test]
+    fn without_a_store_key_a_release_build_and_postgres_refuse_saying_how_to_make_one() {
+        let how = "set it to the base64 of 32 random bytes, e.g. `export \
+            ZOHO_STORE_KEY=\"$(openssl rand -base64 32)\"`, and keep it as secret as the \
+            database's password; to rotate, put the new key first: ZOHO_STORE_KEY=NEW,OLD";
+        let missing = format!(
+            "ZOHO_STORE_KEY is not set: it holds the key that encrypts the security contexts \
+             the store keeps; {how}"
+        );
+        let err = settings(&[(SECRET_ENV, OWN_SECRET)], BuildKind::Release).unwrap_err();
+        assert!(matches!(err, SettingsError::ReleaseStoreKey(_)), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "ZOHO_STORE_KEY is not set, and a release build does not make a development key: {missing}"
+            )
+        );
+        let postgres = [
+            (SECRET_ENV, OWN_SECRET),
+            (DATABASE_URL_ENV, "postgres://app:hunter2@127.0.0.1/app"),
+        ];
+        let err = settings(&postgres, BuildKind::Debug).unwrap_err();
+        assert_eq!(err.to_string(), missing);
+        let mut bad = postgres.to_vec();
+        bad.push((KEY_ENV, "not*base64"));
+        let err = settings(&bad, BuildKind::Debug).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("key 1 of ZOHO_STORE_KEY is not base64; {how}")
+        );
+    }
+
+    #[test]
+    fn a_database_url_the_store_does_not_open_is_refused_without_repeating_it() {
+        let mut vars = own();
+        vars.push((DATABASE_URL_ENV, "mysql://app:hunter2@db/app"));
+        let err = settings(&vars, BuildKind::Debug).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "DATABASE_URL: the database URL must be sqlite://PATH or postgres://…, not mysql:…"
+        );
+        let mut vars = own();
+        vars.push((DATABASE_URL_ENV, "sqlite::memory:"));
+        let err = settings(&vars, BuildKind::Debug).unwrap_err();
+        assert!(matches!(err, SettingsError::InMemory), "{err:?}");
+    }
+
+    #[test]
+    fn the_database_password_never_shows_and_the_desk_key_set_defaults_to_desk_zoho_com() {
+        let mut vars = own();
+        vars.push((
+            DATABASE_URL_ENV,
+            "postgres://app:hunter2@127.0.0.1:5432/app",
+        ));
+        let with_password = settings(&vars, BuildKind::Debug).unwrap();
+        let shown = format!("{with_password:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("DatabaseUrl(\"postgres://127.0.0.1:5432/app\")"),
+            "{shown}"
+        );
+        assert!(!shown.contains(STORE_KEY), "{shown}");
+        assert_eq!(
+            with_password.desk_jwks_url,
+            "https://desk.zoho.com/.well-known/jwks.json"
+        );
+        let mut vars = own();
+        vars.push((
+            DESK_JWKS_URL_ENV,
+            "https://desk.zoho.eu/.well-known/jwks.json",
+        ));
+        assert_eq!(
+            settings(&vars, BuildKind::Debug).unwrap().desk_jwks_url,
+            "https://desk.zoho.eu/.well-known/jwks.json"
+        );
     }
 
     #[test]

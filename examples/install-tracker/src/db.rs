@@ -1,63 +1,138 @@
-//! The lifecycle of each org, in SQLite.
+//! What install-tracker keeps: each org's installation in the framework's
+//! installation store (callback-store: installed, authorisations, counts,
+//! the security context encrypted), and beside it, in the same database,
+//! two small tables of its own for what the store does not cover: every
+//! callback and Desk event received, in order, and the label read back from
+//! Zoho.
 
-use callback_actix::prelude::{Callback, Event, OrgId};
-use rusqlite::{Connection, OptionalExtension, params};
+use callback_actix::callback_core::callback_store::{
+    DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_TIMEOUT, Installation, InstallationStore, StoreError,
+    StoreOptions, sqlite_file,
+};
+use callback_actix::callback_core::time::OffsetDateTime;
+use callback_actix::callback_core::time::format_description::well_known::Rfc3339;
+use callback_actix::prelude::{Callback, DeskEvent, OrgId, StoreKeys};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS orgs (
-    org_id               TEXT PRIMARY KEY,
-    installed            INTEGER NOT NULL DEFAULT 0,
-    zoho_authorised      INTEGER NOT NULL DEFAULT 0,
-    tpa_authorised       INTEGER NOT NULL DEFAULT 0,
-    updates              INTEGER NOT NULL DEFAULT 0,
-    config_param_adds    INTEGER NOT NULL DEFAULT 0,
-    config_param_deletes INTEGER NOT NULL DEFAULT 0,
-    security_context     TEXT
-);
-CREATE TABLE IF NOT EXISTS callbacks (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    org_id      TEXT NOT NULL,
-    event       TEXT NOT NULL,
-    extra       TEXT NOT NULL,
-    received_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS callbacks_by_org ON callbacks (org_id, id);
-CREATE TABLE IF NOT EXISTS labels (
-    org_id     TEXT PRIMARY KEY,
-    label      TEXT,
-    fetched_at TEXT NOT NULL
-);
-";
-
-/// The database, shared by all workers. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+/// The tables of install-tracker's own, with `id` of type `id_column`
+/// (how each backend numbers rows). `source` is `callback` or `desk`;
+/// `detail` a callback's fields other than `event`, `orgId` and
+/// `securityContext` (as JSON), empty for a Desk event. Times are UTC, RFC
+/// 3339. No security context is ever written here.
+fn schema(id_column: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS tracker_events (
+            id          {id_column} PRIMARY KEY,
+            org_id      TEXT NOT NULL,
+            source      TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            detail      TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS tracker_events_by_org ON tracker_events (org_id, id);
+        CREATE TABLE IF NOT EXISTS tracker_labels (
+            org_id     TEXT PRIMARY KEY,
+            label      TEXT,
+            fetched_at TEXT NOT NULL
+        );"
+    )
 }
 
-/// A database failure.
+/// The tables on SQLite.
+fn sqlite_schema() -> String {
+    schema("INTEGER")
+}
+
+/// The tables on PostgreSQL, made under a lock: two instances starting at
+/// once on a new database would otherwise both create them, and one fail.
+fn postgres_schema() -> String {
+    format!(
+        "BEGIN; SELECT pg_advisory_xact_lock(7250416001); {} COMMIT;",
+        schema("BIGINT GENERATED ALWAYS AS IDENTITY")
+    )
+}
+
+const INSERT_EVENT: &str = "INSERT INTO tracker_events (org_id, source, name, detail, received_at) \
+     VALUES ($1, $2, $3, $4, $5)";
+const UPSERT_LABEL: &str = "INSERT INTO tracker_labels (org_id, label, fetched_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (org_id) DO UPDATE SET label = excluded.label, fetched_at = excluded.fetched_at";
+const SELECT_EVENTS: &str =
+    "SELECT source, name, received_at FROM tracker_events WHERE org_id = $1 ORDER BY id";
+const SELECT_LABEL: &str = "SELECT label FROM tracker_labels WHERE org_id = $1";
+const COUNT_CALLBACKS: &str = "SELECT COUNT(*) FROM tracker_events WHERE source = 'callback'";
+
+/// The pool of install-tracker's own tables: the store's database, by the
+/// store's time bounds.
+#[derive(Clone)]
+enum Own {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` the pool of either backend: the queries are
+/// the same text for both.
+macro_rules! on_pool {
+    ($own:expr, $pool:ident => $body:expr) => {
+        match $own {
+            Own::Sqlite($pool) => $body,
+            Own::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The database, shared by all workers (and, on PostgreSQL, by every
+/// instance). Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    store: Arc<dyn InstallationStore>,
+    own: Own,
+}
+
+impl fmt::Debug for Db {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Db").field("store", &self.store).finish()
+    }
+}
+
+/// A database failure. No message holds a password, a key or a security
+/// context.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    /// SQLite refused.
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// The blocking task did not complete.
-    #[error("database task failed: {0}")]
-    Task(String),
-    /// A database file could not be created, or made readable by its owner
-    /// only.
-    #[error(
-        "cannot make the database file {path} readable by its owner only (mode 0600): {source}"
-    )]
-    Private {
-        /// The file.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
+    /// The installation store failed (or could not be opened).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// install-tracker's own tables failed.
+    #[error("install-tracker's tables ({location}): {source}")]
+    Own {
+        /// The database, without credentials.
+        location: String,
+        /// What the driver said.
+        source: sqlx::Error,
     },
+}
+
+impl DbError {
+    /// Whether the database could not be reached or did not answer in
+    /// time: the same call may succeed later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            DbError::Store(error) => error.is_unavailable(),
+            DbError::Own { source, .. } => matches!(
+                source,
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::Protocol(_)
+                    | sqlx::Error::WorkerCrashed
+            ),
+        }
+    }
 }
 
 /// One org's state, as `GET /orgs/{orgId}` returns it.
@@ -68,7 +143,7 @@ pub struct OrgState {
     pub org_id: String,
     /// Installed and not uninstalled since.
     pub installed: bool,
-    /// Zoho Desk access authorised.
+    /// Zoho Desk access authorised (in the current installation).
     pub zoho_authorised: bool,
     /// Third-party app authorised and not revoked since.
     pub tpa_authorised: bool,
@@ -86,256 +161,195 @@ pub struct OrgState {
     /// when there is none (or no Invoke client to read it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The type of every Desk event received, in arrival order (each event
+    /// once, however often Desk delivered it).
+    pub desk_events: Vec<String>,
 }
 
 impl Db {
-    /// Opens (or creates) the database at `path` and its schema. Writes are
-    /// durable when they return: WAL journal, `synchronous = FULL`.
-    ///
-    /// The database holds security contexts, so on unix its files (the
-    /// database, its `-wal` and its `-shm`) are readable by their owner only
-    /// (mode `0600`): a new database is created so, SQLite gives the `-wal`
-    /// and `-shm` it creates the database's mode, and any of the three that
-    /// group or others could open is set to `0600`, with a warning naming
-    /// it. File modes are a unix notion: elsewhere the files get what their
-    /// folder gives, and nothing is changed.
-    pub fn open(path: &Path) -> Result<Db, DbError> {
-        make_private(path)?;
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
-        Ok(Db {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    /// Records a callback and applies it to its org's state, in one
-    /// transaction, off the async workers.
-    pub async fn record(&self, callback: Callback) -> Result<(), DbError> {
-        self.blocking(move |conn| record(conn, &callback)).await
-    }
-
-    /// The state of `org`, or `None` if no callback came from it.
-    pub async fn org(&self, org: OrgId) -> Result<Option<OrgState>, DbError> {
-        self.blocking(move |conn| org_state(conn, org)).await
-    }
-
-    /// The security context last received from `org`, for calls to Zoho.
-    pub async fn security_context(&self, org: OrgId) -> Result<Option<String>, DbError> {
-        self.blocking(move |conn| {
-            Ok(conn
-                .query_row(
-                    "SELECT security_context FROM orgs WHERE org_id = ?1",
-                    [org.to_string()],
-                    |row| row.get(0),
+    /// Opens the database at `url` (`sqlite://PATH`, created on first
+    /// start, or `postgres://…`) with the store's `keys`: the store's
+    /// schema is migrated, install-tracker's own tables made if missing.
+    /// A SQLite database's files are readable by their owner only.
+    pub async fn open(url: &str, keys: StoreKeys) -> Result<Db, DbError> {
+        let store = StoreOptions::new(keys).open(url).await?;
+        let location = store.location().to_owned();
+        let failed = |source| DbError::Own {
+            location: location.clone(),
+            source,
+        };
+        // The store made the file, readable by its owner only, in WAL mode.
+        // One connection: SQLite takes one writer at a time, and writers
+        // queued in the pool are served in order, where writers asking
+        // SQLite together sleep in its busy handler.
+        let own = match sqlite_file(url)? {
+            Some(path) => Own::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(DEFAULT_ACQUIRE_TIMEOUT)
+                    .connect_with(
+                        SqliteConnectOptions::new()
+                            .filename(path)
+                            .synchronous(SqliteSynchronous::Full)
+                            .busy_timeout(DEFAULT_TIMEOUT),
+                    )
+                    .await
+                    .map_err(failed)?,
+            ),
+            None => {
+                let timeout = format!("{}ms", DEFAULT_TIMEOUT.as_millis());
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(failed)?
+                    .application_name("install-tracker")
+                    .options([("statement_timeout", timeout.as_str())]);
+                Own::Postgres(
+                    PgPoolOptions::new()
+                        .acquire_timeout(DEFAULT_ACQUIRE_TIMEOUT)
+                        .connect_with(options)
+                        .await
+                        .map_err(failed)?,
                 )
-                .optional()?
-                .flatten())
-        })
+            }
+        };
+        let schema = match &own {
+            Own::Sqlite(_) => sqlite_schema(),
+            Own::Postgres(_) => postgres_schema(),
+        };
+        on_pool!(&own, pool => sqlx::raw_sql(&schema).execute(pool).await.map(drop))
+            .map_err(failed)?;
+        Ok(Db { store, own })
+    }
+
+    /// The installation store, for the router to feed.
+    pub fn store(&self) -> &Arc<dyn InstallationStore> {
+        &self.store
+    }
+
+    /// Records a callback the store has applied (its installation is
+    /// committed before the handler runs): its event and its fields other
+    /// than `event`, `orgId` and `securityContext`.
+    pub async fn record(&self, callback: &Callback) -> Result<(), DbError> {
+        let detail = serde_json::Value::Object(callback.extra().clone()).to_string();
+        self.insert_event(
+            callback.org_id(),
+            "callback",
+            callback.event().wire_name(),
+            &detail,
+        )
         .await
+    }
+
+    /// Records a Desk event: its type, for its org.
+    pub async fn record_desk_event(&self, event: &DeskEvent) -> Result<(), DbError> {
+        self.insert_event(event.org_id(), "desk", event.kind().wire_name(), "")
+            .await
+    }
+
+    async fn insert_event(
+        &self,
+        org: OrgId,
+        source: &str,
+        name: &str,
+        detail: &str,
+    ) -> Result<(), DbError> {
+        let now = now();
+        on_pool!(&self.own, pool => sqlx::query(INSERT_EVENT)
+            .bind(org.to_string())
+            .bind(source)
+            .bind(name)
+            .bind(detail)
+            .bind(&now)
+            .execute(pool)
+            .await
+            .map(drop))
+        .map_err(|source| self.failed(source))
     }
 
     /// Stores the label the config params read back from Zoho give `org`
     /// (none when they have no `trackerLabel`), replacing an earlier one.
     pub async fn store_label(&self, org: OrgId, label: Option<String>) -> Result<(), DbError> {
-        self.blocking(move |conn| {
-            conn.execute(
-                "INSERT OR REPLACE INTO labels (org_id, label, fetched_at)
-                 VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                params![org.to_string(), label],
-            )?;
-            Ok(())
-        })
-        .await
+        let now = now();
+        on_pool!(&self.own, pool => sqlx::query(UPSERT_LABEL)
+            .bind(org.to_string())
+            .bind(label.as_deref())
+            .bind(&now)
+            .execute(pool)
+            .await
+            .map(drop))
+        .map_err(|source| self.failed(source))
     }
 
-    /// How many callbacks are stored, over all orgs.
-    pub async fn callback_count(&self) -> Result<u64, DbError> {
-        self.blocking(
-            |conn| Ok(conn.query_row("SELECT COUNT(*) FROM callbacks", [], |r| r.get(0))?),
-        )
-        .await
-    }
-
-    async fn blocking<T, F>(&self, f: F) -> Result<T, DbError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| DbError::Task(e.to_string()))?
-    }
-}
-
-/// The files SQLite keeps for the database at `path`: the database itself,
-/// its write-ahead log and its shared-memory index.
-pub fn database_files(path: &Path) -> [PathBuf; 3] {
-    let with = |suffix: &str| {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
-    [path.to_owned(), with("-wal"), with("-shm")]
-}
-
-/// Creates the database at `path` readable by its owner only, and makes
-/// any existing file of it so (see [`Db::open`]). An in-memory or temporary
-/// database (`:memory:`, or an empty path) has no file to guard.
-#[cfg(unix)]
-fn make_private(path: &Path) -> Result<(), DbError> {
-    use std::fs::{OpenOptions, Permissions};
-    use std::io::ErrorKind;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-
-    const PRIVATE: u32 = 0o600;
-    if path.as_os_str().is_empty() || path == Path::new(":memory:") {
-        return Ok(());
-    }
-    let failed = |file: &Path| {
-        let path = file.display().to_string();
-        move |source| DbError::Private { path, source }
-    };
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(PRIVATE)
-        .open(path)
-    {
-        Ok(_) => {}
-        Err(err) if err.kind() == ErrorKind::AlreadyExists => {}
-        Err(err) => return Err(failed(path)(err)),
-    }
-    for file in database_files(path) {
-        let mode = match std::fs::metadata(&file) {
-            Ok(meta) => meta.permissions().mode() & 0o7777,
-            Err(err) if err.kind() == ErrorKind::NotFound => continue,
-            Err(err) => return Err(failed(&file)(err)),
+    /// The state of `org`, or `None` if no callback came from it.
+    pub async fn org(&self, org: OrgId) -> Result<Option<OrgState>, DbError> {
+        let Some(installation) = self.store.installation(org.get()).await? else {
+            return Ok(None);
         };
-        if mode & 0o077 != 0 {
-            std::fs::set_permissions(&file, Permissions::from_mode(PRIVATE))
-                .map_err(failed(&file))?;
-            tracing::warn!(
-                "the database file {} had mode {mode:04o}, which lets other users read \
-                 security contexts; its mode is now 0600",
-                file.display()
-            );
+        let id = org.to_string();
+        let rows: Vec<(String, String, String)> = on_pool!(&self.own, pool =>
+            sqlx::query_as(SELECT_EVENTS).bind(&id).fetch_all(pool).await)
+        .map_err(|source| self.failed(source))?;
+        let label: Option<Option<String>> = on_pool!(&self.own, pool =>
+            sqlx::query_scalar(SELECT_LABEL).bind(&id).fetch_optional(pool).await)
+        .map_err(|source| self.failed(source))?;
+        let mut state = org_state(&installation, label.flatten());
+        for (source, name, received_at) in rows {
+            match source.as_str() {
+                "callback" => {
+                    state.events.push(name);
+                    state.received_at.push(received_at);
+                }
+                _ => state.desk_events.push(name),
+            }
+        }
+        Ok(Some(state))
+    }
+
+    /// The installation of `org` as the store keeps it (its latest security
+    /// context decrypted, for calls to Zoho); `None` for an org no callback
+    /// came from.
+    pub async fn installation(&self, org: OrgId) -> Result<Option<Installation>, DbError> {
+        Ok(self.store.installation(org.get()).await?)
+    }
+
+    /// How many callbacks are recorded, over all orgs.
+    pub async fn callback_count(&self) -> Result<u64, DbError> {
+        let count: i64 = on_pool!(&self.own, pool =>
+            sqlx::query_scalar(COUNT_CALLBACKS).fetch_one(pool).await)
+        .map_err(|source| self.failed(source))?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    fn failed(&self, source: sqlx::Error) -> DbError {
+        DbError::Own {
+            location: self.store.location().to_owned(),
+            source,
         }
     }
-    Ok(())
 }
 
-/// File modes are a unix notion: elsewhere the database's files get what
-/// their folder gives (see [`Db::open`]).
-#[cfg(not(unix))]
-fn make_private(_path: &Path) -> Result<(), DbError> {
-    Ok(())
-}
-
-/// What an event does to its org's row.
-fn state_change(event: Event) -> &'static str {
-    match event {
-        Event::Install => "installed = 1",
-        Event::ZohoAuthorise => "zoho_authorised = 1",
-        Event::TpaAuthorise => "tpa_authorised = 1",
-        Event::TpaRevoke => "tpa_authorised = 0",
-        Event::Update => "updates = updates + 1",
-        Event::ConfigParamAdd => "config_param_adds = config_param_adds + 1",
-        Event::ConfigParamDelete => "config_param_deletes = config_param_deletes + 1",
-        Event::Uninstall => "installed = 0, zoho_authorised = 0, tpa_authorised = 0",
-        // Events Zoho may add later are recorded without changing the state.
-        _ => "installed = installed",
+/// The state `GET /orgs/{orgId}` shows of `installation`, before the
+/// events.
+fn org_state(installation: &Installation, label: Option<String>) -> OrgState {
+    OrgState {
+        org_id: installation.org_id.to_string(),
+        installed: installation.is_installed(),
+        zoho_authorised: installation.zoho_authorised,
+        tpa_authorised: installation.tpa_authorised,
+        updates: installation.updates,
+        config_param_adds: installation.config_param_adds,
+        config_param_deletes: installation.config_param_deletes,
+        events: Vec::new(),
+        received_at: Vec::new(),
+        label,
+        desk_events: Vec::new(),
     }
 }
 
-fn record(conn: &mut Connection, cb: &Callback) -> Result<(), DbError> {
-    let org = cb.org_id().to_string();
-    let tx = conn.transaction()?;
-    tx.execute("INSERT OR IGNORE INTO orgs (org_id) VALUES (?1)", [&org])?;
-    tx.execute(
-        &format!(
-            "UPDATE orgs SET {} WHERE org_id = ?1",
-            state_change(cb.event())
-        ),
-        [&org],
-    )?;
-    match (cb.event(), cb.security_context()) {
-        // An uninstalled extension's context is no longer valid.
-        (Event::Uninstall, _) => {
-            tx.execute(
-                "UPDATE orgs SET security_context = NULL WHERE org_id = ?1",
-                [&org],
-            )?;
-        }
-        (_, Some(ctx)) => {
-            tx.execute(
-                "UPDATE orgs SET security_context = ?2 WHERE org_id = ?1",
-                params![org, ctx.expose()],
-            )?;
-        }
-        (_, None) => {}
-    }
-    tx.execute(
-        "INSERT INTO callbacks (org_id, event, extra, received_at)
-         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-        params![
-            org,
-            cb.event().wire_name(),
-            serde_json::Value::Object(cb.extra().clone()).to_string()
-        ],
-    )?;
-    tx.commit()?;
-    Ok(())
-}
-
-fn org_state(conn: &mut Connection, org: OrgId) -> Result<Option<OrgState>, DbError> {
-    let org = org.to_string();
-    let Some(mut state) = conn
-        .query_row(
-            "SELECT installed, zoho_authorised, tpa_authorised, updates,
-                    config_param_adds, config_param_deletes
-             FROM orgs WHERE org_id = ?1",
-            [&org],
-            |row| {
-                Ok(OrgState {
-                    org_id: org.clone(),
-                    installed: row.get(0)?,
-                    zoho_authorised: row.get(1)?,
-                    tpa_authorised: row.get(2)?,
-                    updates: row.get(3)?,
-                    config_param_adds: row.get(4)?,
-                    config_param_deletes: row.get(5)?,
-                    events: Vec::new(),
-                    received_at: Vec::new(),
-                    label: None,
-                })
-            },
-        )
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    state.label = conn
-        .query_row(
-            "SELECT label FROM labels WHERE org_id = ?1",
-            [&org],
-            |row| row.get(0),
-        )
-        .optional()?
-        .flatten();
-    let mut stmt =
-        conn.prepare("SELECT event, received_at FROM callbacks WHERE org_id = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([&org], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    for row in rows {
-        let (event, at): (String, String) = row?;
-        state.events.push(event);
-        state.received_at.push(at);
-    }
-    Ok(Some(state))
+/// Now, in UTC, as RFC 3339 with milliseconds.
+fn now() -> String {
+    let now = OffsetDateTime::now_utc();
+    let now = now
+        .replace_nanosecond(now.millisecond() as u32 * 1_000_000)
+        .unwrap_or(now);
+    now.format(&Rfc3339).unwrap_or_default()
 }

@@ -1,6 +1,10 @@
-//! One handler per platform event: each records the callback.
+//! One handler per platform event, each recording the callback, and one per
+//! Desk event install-tracker subscribes, each recording its type.
 //!
-//! Every handler is an ordinary async function: the tests call them directly.
+//! The framework has applied each callback to the org's installation in the
+//! store, and committed it, before its handler runs; each Desk event runs
+//! once, however often Desk delivers it. Every handler is an ordinary async
+//! function: the tests call them directly.
 
 use crate::db::Db;
 use callback_actix::prelude::*;
@@ -23,31 +27,31 @@ pub struct TrackerConfig {
 /// The customer installed the extension.
 #[on_install]
 pub async fn installed(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
-    Ok(db.record(cb).await?)
+    Ok(db.record(&cb).await?)
 }
 
 /// The customer authorised access to Zoho Desk.
 #[on_zoho_authorise]
 pub async fn zoho_authorised(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
-    Ok(db.record(cb).await?)
+    Ok(db.record(&cb).await?)
 }
 
 /// The customer authorised the third-party app.
 #[on_tpa_authorise]
 pub async fn tpa_authorised(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
-    Ok(db.record(cb).await?)
+    Ok(db.record(&cb).await?)
 }
 
 /// The third-party authorisation was revoked.
 #[on_tpa_revoke]
 pub async fn tpa_revoked(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
-    Ok(db.record(cb).await?)
+    Ok(db.record(&cb).await?)
 }
 
 /// The extension was upgraded.
 #[on_update]
 pub async fn updated(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
-    Ok(db.record(cb).await?)
+    Ok(db.record(&cb).await?)
 }
 
 /// The customer added configuration params. With an Invoke client (set
@@ -61,11 +65,10 @@ pub async fn config_param_added(
     db: State<Db>,
     zoho: Option<Invoke>,
 ) -> Result<(), HandlerError> {
-    let org = cb.org_id();
-    db.record(cb).await?;
+    db.record(&cb).await?;
     if let Some(zoho) = zoho {
         let config: TrackerConfig = zoho.config_params().get_as().await?;
-        db.store_label(org, config.tracker_label).await?;
+        db.store_label(cb.org_id(), config.tracker_label).await?;
     }
     Ok(())
 }
@@ -73,11 +76,29 @@ pub async fn config_param_added(
 /// The customer deleted configuration params.
 #[on_config_param_delete]
 pub async fn config_param_deleted(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
-    Ok(db.record(cb).await?)
+    Ok(db.record(&cb).await?)
 }
 
 /// The extension was uninstalled.
 #[on_uninstall]
 pub async fn uninstalled(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
-    Ok(db.record(cb).await?)
+    Ok(db.record(&cb).await?)
+}
+
+/// A ticket was created in the org.
+#[desk_event(Ticket_Add)]
+pub async fn ticket_added(event: DeskEvent, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record_desk_event(&event).await?)
+}
+
+/// A ticket was updated; Desk sends its state before the update too.
+#[desk_event(Ticket_Update, include_prev_state)]
+pub async fn ticket_updated(event: DeskEvent, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record_desk_event(&event).await?)
+}
+
+/// A comment was added to a ticket.
+#[desk_event(Ticket_Comment_Add)]
+pub async fn ticket_comment_added(event: DeskEvent, db: State<Db>) -> Result<(), HandlerError> {
+    Ok(db.record_desk_event(&event).await?)
 }

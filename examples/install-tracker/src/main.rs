@@ -1,9 +1,12 @@
 //! Runs the install-tracker extension backend.
 
 use actix_web::{App, HttpServer};
+use callback_actix::callback_core::DeskEventSelector;
 use callback_actix::callback_core::base_url::without_credentials;
+use callback_actix::prelude::{DeskKeys, StoreKeys};
 use install_tracker::config::{
     CLIENT_DISCONNECT_TIMEOUT, CLIENT_REQUEST_TIMEOUT, DEMO_SECRET_WARNING, Settings,
+    StoreKeySource,
 };
 use install_tracker::{Db, ReadAccess, app_config, callback_routes_with_invoke};
 use std::process::ExitCode;
@@ -26,16 +29,34 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!("{DEMO_SECRET_WARNING}");
         eprintln!("warning: {DEMO_SECRET_WARNING}");
     }
-    let db = Db::open(&settings.database_path)?;
+    let keys = match &settings.store_key {
+        StoreKeySource::Env(keys) => keys.clone(),
+        StoreKeySource::DevelopmentFile(path) => {
+            let (keys, created) = StoreKeys::from_file_or_create(path)?;
+            tracing::warn!(
+                "ZOHO_STORE_KEY is not set: the security contexts are encrypted under a \
+                 development key {} {} (readable by its owner only), beside the database; set \
+                 ZOHO_STORE_KEY (`openssl rand -base64 32`) for anything but development, as a \
+                 release build requires",
+                if created { "made now in" } else { "kept in" },
+                absolute(path)
+            );
+            keys
+        }
+    };
+    let db = Db::open(settings.database_url.expose(), keys).await?;
+    let desk_keys = DeskKeys::from_url(&settings.desk_jwks_url)?;
     // Printed through `without_credentials`, though `Settings` already
     // refused a base URL with credentials.
     let invoke_url = settings
         .invoke
         .as_ref()
         .map(|client| without_credentials(client.invoke_url()));
-    let access = ReadAccess::for_server(settings.admin_token, settings.bind_addr);
+    let access = ReadAccess::for_server(settings.admin_token.clone(), settings.bind_addr);
     let limits = settings.limits;
-    let routes = callback_routes_with_invoke(settings.secret, db.clone(), settings.invoke)?;
+    let jwks = without_credentials(&settings.desk_jwks_url);
+    let routes =
+        callback_routes_with_invoke(settings.secret, db.clone(), desk_keys, settings.invoke)?;
 
     let server = HttpServer::new({
         let (routes, db, access) = (routes.clone(), db.clone(), access.clone());
@@ -57,7 +78,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .copied()
         .unwrap_or(settings.bind_addr);
     println!("install-tracker listening on http://{addr}");
-    println!("database: {}", absolute(&settings.database_path));
+    println!("database: {}", db.store().location());
     println!(
         "connections: at most {} at once per worker, {} worker{}",
         limits.max_connections,
@@ -75,6 +96,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     for handler in routes.router().handlers().iter() {
         let info = handler.info();
         println!("  {:<20} POST {}", info.event, info.path);
+    }
+    println!("Desk events (X-ZDesk-JWT checked against {jwks}):");
+    for handler in routes.router().desk_handlers().iter() {
+        let info = handler.info();
+        let event = match info.event {
+            DeskEventSelector::Type(ty) => ty.wire_name(),
+            DeskEventSelector::Any => "(any other)",
+        };
+        println!("  {event:<20} POST {}", info.path);
     }
     println!("Ctrl-C stops it; callbacks in flight finish first.");
 

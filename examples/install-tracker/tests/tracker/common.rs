@@ -21,6 +21,26 @@ pub const SECRET: &str = "install-tracker-load-secret-7d2f";
 pub const ORG_BASE: u64 = 9_000_000_000;
 /// The server's body limit (the default).
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// The installation store's key the server is started with
+/// (`ZOHO_STORE_KEY`: the base64 of 32 bytes of 0x5a).
+pub const STORE_KEY: &str = "WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=";
+/// Where Desk's key set is looked for unless a test serves one: a port
+/// nothing listens on, so that nothing leaves the machine.
+pub const NO_JWKS_URL: &str = "http://127.0.0.1:9/.well-known/jwks.json";
+
+/// The database at the SQLite file `path`, opened in this process with
+/// [`STORE_KEY`], for tests of the app without its binary.
+pub async fn open_db(path: &Path) -> install_tracker::Db {
+    let keys = StoreKeys::parse(STORE_KEY).expect("a key");
+    install_tracker::Db::open(&sqlite_url(path), keys)
+        .await
+        .expect("the database opens")
+}
+
+/// The `DATABASE_URL` of the SQLite file `database`.
+pub fn sqlite_url(database: &Path) -> String {
+    format!("sqlite://{}", database.display())
+}
 
 /// A running `install-tracker`, killed when dropped.
 pub struct Tracker {
@@ -72,11 +92,18 @@ impl Captured {
 
 impl Tracker {
     /// The binary, set to listen on an OS-chosen port of 127.0.0.1 with
-    /// `database`, reading its secret from its manifest, calling nothing
-    /// out, logging at its default level.
+    /// the SQLite file `database` and [`STORE_KEY`], reading its secret
+    /// from its manifest, calling nothing out, logging at its default
+    /// level.
     pub fn command(database: &Path) -> Command {
+        Tracker::command_url(&sqlite_url(database))
+    }
+
+    /// [`Tracker::command`] on the database at `url` (`sqlite://…` or
+    /// `postgres://…`).
+    pub fn command_url(url: &str) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_install-tracker"));
-        Tracker::configure(&mut command, database);
+        Tracker::configure(&mut command, url);
         command
     }
 
@@ -90,14 +117,16 @@ impl Tracker {
             &format!("umask {umask} && exec \"$0\""),
             env!("CARGO_BIN_EXE_install-tracker"),
         ]);
-        Tracker::configure(&mut command, database);
+        Tracker::configure(&mut command, &sqlite_url(database));
         command
     }
 
-    fn configure(command: &mut Command, database: &Path) {
+    fn configure(command: &mut Command, url: &str) {
         command
             .env("BIND_ADDR", "127.0.0.1:0")
-            .env("DATABASE_PATH", database)
+            .env("DATABASE_URL", url)
+            .env("ZOHO_STORE_KEY", STORE_KEY)
+            .env("ZOHO_DESK_JWKS_URL", NO_JWKS_URL)
             .env_remove("ZOHO_EXTENSION_SECRET")
             .env_remove("ZOHO_INVOKE_BASE_URL")
             .env_remove("MANIFEST_PATH")
@@ -114,7 +143,12 @@ impl Tracker {
 
     /// [`Tracker::start`] with the variables `vars` set too.
     pub fn start_with(database: &Path, vars: &[(&str, &str)]) -> Tracker {
-        let mut command = Tracker::command(database);
+        Tracker::start_url(&sqlite_url(database), vars)
+    }
+
+    /// [`Tracker::start_with`] on the database at `url`.
+    pub fn start_url(url: &str, vars: &[(&str, &str)]) -> Tracker {
+        let mut command = Tracker::command_url(url);
         command
             .env("ZOHO_EXTENSION_SECRET", SECRET)
             .envs(vars.iter().copied());
@@ -365,14 +399,47 @@ pub type Answer = Result<(u16, String), String>;
 /// POSTs callback `i` and reads the answer.
 pub async fn send(client: &reqwest::Client, base_url: &str, i: u64) -> Answer {
     let (path, hash, body) = callback(i);
-    let response = client
+    post(client, base_url, path, hash, body).await
+}
+
+/// POSTs the callback of `event` from `org` carrying `context`, signed
+/// with [`SECRET`], and reads the answer.
+pub async fn send_event(
+    client: &reqwest::Client,
+    base_url: &str,
+    event: Event,
+    org: u64,
+    context: &str,
+) -> Answer {
+    let secret = Secret::new(SECRET).expect("not blank");
+    let built = TestCallback::new(event, &secret)
+        .org_id(org)
+        .security_context(context)
+        .build();
+    let hash = built.hash.expect("signed");
+    post(client, base_url, built.path, hash, built.body).await
+}
+
+/// POSTs a signed callback body to `path` and reads the answer.
+async fn post(
+    client: &reqwest::Client,
+    base_url: &str,
+    path: String,
+    hash: String,
+    body: Vec<u8>,
+) -> Answer {
+    let request = client
         .post(format!("{base_url}{path}"))
         .header("HASH", hash)
         .header("Content-Type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+        .body(body);
+    answer(request).await
+}
+
+/// Sends `request` and reads the answer: its status and the error code of
+/// its JSON body (`"ok"` for success).
+async fn answer(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.map_err(|e| format!("{e:?}"))?;
     let status = response.status().as_u16();
     let body: serde_json::Value = response.json().await.map_err(|e| format!("{e:?}"))?;
     let code = match body.get("error") {
@@ -404,13 +471,17 @@ pub fn client() -> reqwest::Client {
         .expect("a client")
 }
 
-/// What the database holds, by org id: the event and `"seq"` of each row of
-/// `callbacks`, in order. Opened read-only (the server may be running).
+/// What the database holds, by org id: the event and `"seq"` of each
+/// callback install-tracker recorded, in order. Opened read-only (the server
+/// may be running).
 pub fn stored(database: &Path) -> HashMap<u64, Vec<(String, u64)>> {
     let conn = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .expect("the database opens");
     let mut stmt = conn
-        .prepare("SELECT org_id, event, extra FROM callbacks ORDER BY id")
+        .prepare(
+            "SELECT org_id, name, detail FROM tracker_events WHERE source = 'callback' \
+             ORDER BY id",
+        )
         .expect("a query");
     let mut stored: HashMap<u64, Vec<(String, u64)>> = HashMap::new();
     let rows = stmt
@@ -444,10 +515,93 @@ pub fn integrity(database: &Path) -> String {
         .expect("the check runs")
 }
 
-/// How many rows the `orgs` table has.
+/// How many orgs the installation store keeps.
 pub fn org_count(database: &Path) -> u64 {
     let conn = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .expect("the database opens");
-    conn.query_row("SELECT COUNT(*) FROM orgs", [], |row| row.get(0))
+    conn.query_row("SELECT COUNT(*) FROM installations", [], |row| row.get(0))
         .expect("a count")
+}
+
+/// The orgs the installation store keeps.
+pub fn stored_orgs(database: &Path) -> std::collections::BTreeSet<u64> {
+    let conn = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("the database opens");
+    let mut stmt = conn
+        .prepare("SELECT org_id FROM installations")
+        .expect("a query");
+    stmt.query_map([], |row| row.get::<_, String>(0))
+        .expect("rows")
+        .map(|org| org.expect("a row").parse().expect("a numeric org id"))
+        .collect()
+}
+
+/// Asserts that no file of the SQLite database `database` holds the
+/// security contexts of the common callbacks in plaintext (they all start
+/// `load-security-context-`).
+pub fn assert_no_plaintext_context(database: &Path) {
+    let files = database_bytes(database);
+    assert!(!files.is_empty());
+    for (file, bytes) in files {
+        assert!(
+            !contains(&bytes, b"load-security-context-"),
+            "{file} holds a security context in plaintext"
+        );
+    }
+}
+
+/// Whether `needle` occurs anywhere in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// The bytes of the SQLite database `database`, its `-wal` and its `-shm`
+/// (those that exist), each by name.
+pub fn database_bytes(database: &Path) -> Vec<(String, Vec<u8>)> {
+    callback_actix::callback_core::callback_store::database_files(database)
+        .iter()
+        .filter_map(|file| Some((file.display().to_string(), std::fs::read(file).ok()?)))
+        .collect()
+}
+
+/// Desk's key set (the TEST keys of `callback_core::testing::desk`) served
+/// on 127.0.0.1 for as long as the process runs: its URL, for
+/// `ZOHO_DESK_JWKS_URL`.
+pub fn serve_test_jwks() -> String {
+    use callback_actix::callback_core::testing::desk::TEST_JWKS;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = listener.local_addr().expect("an address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{TEST_JWKS}",
+                TEST_JWKS.len()
+            );
+        }
+    });
+    format!("http://{addr}/.well-known/jwks.json")
+}
+
+/// POSTs a Desk delivery, signed with the TEST key, and reads the answer.
+pub async fn deliver(
+    client: &reqwest::Client,
+    base_url: &str,
+    delivery: &callback_actix::callback_core::testing::desk::TestDelivery,
+) -> Answer {
+    let built = delivery.build();
+    let mut request = client
+        .post(format!("{base_url}{}", built.uri()))
+        .header("Content-Type", "application/json")
+        .body(built.body.clone());
+    if let Some(token) = &built.token {
+        request = request.header("X-ZDesk-JWT", token);
+    }
+    answer(request).await
 }

@@ -84,17 +84,43 @@ async fn load_then_kill(server: Tracker, first: u64) -> Seen {
 }
 
 /// The database after a restart: sound, every acknowledged callback there
-/// once, nothing there twice, nothing that was not sent, nothing invalid.
+/// once (in the installation store and in the tracker's own list), nothing
+/// there twice, nothing that was not sent, nothing invalid, no security
+/// context in plaintext.
 fn check(database: &Path, sent: &BTreeSet<u64>, acked: &BTreeSet<u64>) {
     assert_eq!(integrity(database), "ok");
     let stored = stored(database);
+    let orgs = common::stored_orgs(database);
     for &i in acked {
         assert_eq!(
             stored.get(&org_of(i)),
             Some(&vec![(event_of(i).wire_name().to_owned(), i)]),
             "callback {i} was answered 200 before the kill"
         );
+        assert!(
+            orgs.contains(&org_of(i)),
+            "callback {i}'s org is not in the store"
+        );
     }
+    // The store commits before the handler runs: what the tracker listed,
+    // the store has (the store may have a callback in flight at the kill
+    // that the tracker had not listed yet).
+    for org in stored.keys() {
+        assert!(
+            orgs.contains(org),
+            "org {org} is listed but not in the store"
+        );
+    }
+    for &org in &orgs {
+        let i = org - common::ORG_BASE;
+        assert!(sent.contains(&i), "org {org} was never sent");
+        assert_eq!(
+            Kind::of(i),
+            Kind::Valid,
+            "invalid callback {i} is in the store"
+        );
+    }
+    common::assert_no_plaintext_context(database);
     for (org, rows) in &stored {
         assert_eq!(rows.len(), 1, "org {org} is stored {} times", rows.len());
         let i = rows[0].1;

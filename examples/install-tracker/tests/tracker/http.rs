@@ -4,18 +4,19 @@
 
 use actix_web::{App, test};
 use callback_actix::callback_core::testing::TestCallback;
+use callback_actix::callback_core::testing::desk::test_keys;
 use callback_actix::prelude::*;
 use callback_actix::test::{request, signed};
-use install_tracker::{Db, ReadAccess, app_config, callback_routes};
+use install_tracker::{ReadAccess, app_config, callback_routes};
 
 const SECRET: &str = "install-tracker-test-secret";
 
 #[actix_web::test]
 async fn callbacks_are_recorded_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("t.db")).unwrap();
+    let db = crate::common::open_db(&dir.path().join("t.db")).await;
     let secret = Secret::new(SECRET).unwrap();
-    let routes = callback_routes(secret.clone(), db.clone()).unwrap();
+    let routes = callback_routes(secret.clone(), db.clone(), test_keys()).unwrap();
     let app =
         test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open))).await;
 
@@ -62,9 +63,9 @@ async fn callbacks_are_recorded_and_read_back() {
 #[actix_web::test]
 async fn unknown_and_invalid_orgs_are_404_and_400() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("t.db")).unwrap();
+    let db = crate::common::open_db(&dir.path().join("t.db")).await;
     let secret = Secret::new(SECRET).unwrap();
-    let routes = callback_routes(secret.clone(), db.clone()).unwrap();
+    let routes = callback_routes(secret.clone(), db.clone(), test_keys()).unwrap();
     let app =
         test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open))).await;
 

@@ -12,6 +12,7 @@ use crate::common;
 use actix_web::App;
 use actix_web::test as actix_test;
 use callback_actix::callback_core::testing::TestCallback;
+use callback_actix::callback_core::testing::desk::test_keys;
 use callback_actix::prelude::*;
 use callback_actix::test::request;
 use fake_zoho::FakeZoho;
@@ -30,12 +31,12 @@ fn secret() -> Secret {
 
 /// A temporary database and the routes, calling Zoho back at
 /// `invoke_base_url` if given (as `ZOHO_INVOKE_BASE_URL` would).
-fn tracker(invoke_base_url: Option<&str>) -> (tempfile::TempDir, Db, CallbackRoutes) {
+async fn tracker(invoke_base_url: Option<&str>) -> (tempfile::TempDir, Db, CallbackRoutes) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("t.db")).unwrap();
+    let db = crate::common::open_db(&dir.path().join("t.db")).await;
     let routes = match invoke_client(&secret(), invoke_base_url).unwrap() {
-        Some(zoho) => callback_routes_with_invoke(secret(), db.clone(), Some(zoho)),
-        None => callback_routes(secret(), db.clone()),
+        Some(zoho) => callback_routes_with_invoke(secret(), db.clone(), test_keys(), Some(zoho)),
+        None => callback_routes(secret(), db.clone(), test_keys()),
     };
     (dir, db, routes.unwrap())
 }
@@ -68,7 +69,7 @@ async fn config_params_are_read_into_a_struct_and_the_label_is_shown() {
         ("jiraDomain", "example.atlassian.net"),
         ("trackerLabel", "Acme support"),
     ]);
-    let (_dir, db, routes) = tracker(Some(&fake.url()));
+    let (_dir, db, routes) = tracker(Some(&fake.url())).await;
     let app =
         actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
             .await;
@@ -98,7 +99,7 @@ async fn config_params_are_read_into_a_struct_and_the_label_is_shown() {
 async fn without_an_invoke_base_url_nothing_calls_out() {
     assert!(invoke_client(&secret(), None).unwrap().is_none());
     let fake = FakeZoho::start(SECRET); // listening, to catch any call
-    let (_dir, db, routes) = tracker(None);
+    let (_dir, db, routes) = tracker(None).await;
     let app =
         actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
             .await;
@@ -117,7 +118,7 @@ async fn without_an_invoke_base_url_nothing_calls_out() {
 #[actix_web::test]
 async fn a_refused_invoke_call_fails_the_callback_but_it_is_still_recorded() {
     let fake = FakeZoho::start("not the extension's secret"); // every HASH is wrong
-    let (_dir, db, routes) = tracker(Some(&fake.url()));
+    let (_dir, db, routes) = tracker(Some(&fake.url())).await;
     let app =
         actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
             .await;
@@ -158,4 +159,51 @@ fn credentials_in_the_invoke_base_url_stop_the_server_without_being_shown() {
          credentials another way; give one such as \"https://ext.example.com\"\n"
     );
     assert!(!stdout.contains("hunter2") && !stderr.contains("hunter2"));
+}
+
+/// Outside requests: a background job lists the installations the store
+/// keeps, and calls Zoho for each through `InvokeClient::for_installation`,
+/// with the org's latest security context; an uninstalled org has none
+/// (`onUninstall` revoked it), and nothing is called for it.
+#[actix_web::test]
+async fn a_background_job_calls_zoho_for_each_stored_installation_with_its_latest_context() {
+    let fake = FakeZoho::start(SECRET);
+    fake.config_params(&[("trackerLabel", "Acme support")]);
+    let (_dir, db, routes) = tracker(None).await;
+    let app =
+        actix_test::init_service(App::new().configure(app_config(&routes, &db, ReadAccess::Open)))
+            .await;
+    for (event, org, context) in [
+        (Event::Install, ORG, "sc-first"),
+        (Event::Update, ORG, "sc-latest"),
+        (Event::Install, ORG + 1, "sc-other"),
+        (Event::Uninstall, ORG + 1, "sc-other"),
+    ] {
+        let cb = TestCallback::new(event, &secret())
+            .org_id(org)
+            .security_context(context);
+        let resp = actix_test::call_service(&app, request(&cb).to_request()).await;
+        assert_eq!(resp.status(), 200, "{event} {org}");
+    }
+
+    // The job, with a client of its own.
+    let client = invoke_client(&secret(), Some(&fake.url()))
+        .unwrap()
+        .unwrap();
+    let mut called = Vec::new();
+    for installation in db.store().list(None, 100).await.unwrap() {
+        let Some(zoho) = client.for_installation(&installation) else {
+            assert!(!installation.is_installed());
+            continue;
+        };
+        zoho.config_params().get().await.unwrap();
+        called.push(installation.org_id);
+    }
+    assert_eq!(called, [ORG]);
+    let [call] = &fake.received()[..] else {
+        panic!("one call expected: {:?}", fake.received())
+    };
+    assert!(call.hash_ok);
+    assert_eq!(call.org_id.as_deref(), Some("387238"));
+    assert_eq!(call.field("securityContext"), Some("sc-latest"));
 }

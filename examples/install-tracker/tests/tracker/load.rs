@@ -160,6 +160,9 @@ async fn every_valid_callback_is_stored_once_no_invalid_one_is_and_memory_stays_
         );
     }
     assert_eq!(org_count(&database), valid.len() as u64);
+    // The store keeps every context encrypted: none is in any of the
+    // database's files (the write-ahead log included).
+    common::assert_no_plaintext_context(&database);
 
     let per_second = callbacks as f64 / elapsed.as_secs_f64();
     println!(

@@ -6,8 +6,8 @@
 
 use crate::common;
 
+use callback_actix::callback_core::callback_store::database_files;
 use common::Tracker;
-use install_tracker::db::database_files;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -65,8 +65,8 @@ fn files_readable_by_others_are_made_0600_with_a_warning_naming_each() {
         assert!(warning.contains(" WARN "), "{warning}");
         assert!(
             warning.ends_with(&format!(
-                "the database file {} had mode 0644, which lets other users read security \
-                 contexts; its mode is now 0600",
+                "the database file {} had mode 0644, which lets other users read it; its \
+                 mode is now 0600",
                 file.display()
             )),
             "{warning}"

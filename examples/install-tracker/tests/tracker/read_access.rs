@@ -8,10 +8,11 @@ use crate::common;
 
 use actix_web::{App, test as actix_test};
 use callback_actix::callback_core::testing::TestCallback;
+use callback_actix::callback_core::testing::desk::test_keys;
 use callback_actix::prelude::*;
 use callback_actix::test::request;
 use common::{Tracker, get};
-use install_tracker::{AdminToken, Db, ReadAccess, app_config, callback_routes};
+use install_tracker::{AdminToken, ReadAccess, app_config, callback_routes};
 use serde_json::json;
 
 const TOKEN: &str = "adm-7c1e0b94d2f6a835";
@@ -134,9 +135,9 @@ fn without_a_token_on_a_non_loopback_address_nobody_reads() {
 #[actix_web::test]
 async fn a_refusal_names_the_bearer_scheme() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("t.db")).unwrap();
+    let db = crate::common::open_db(&dir.path().join("t.db")).await;
     let secret = Secret::new(common::SECRET).unwrap();
-    let routes = callback_routes(secret.clone(), db.clone()).unwrap();
+    let routes = callback_routes(secret.clone(), db.clone(), test_keys()).unwrap();
     let access = ReadAccess::Token(AdminToken::new(TOKEN).unwrap());
     let app =
         actix_test::init_service(App::new().configure(app_config(&routes, &db, access))).await;
