@@ -62,6 +62,13 @@ impl Forbidden {
         self
     }
 
+    /// Also `value`, a secret of the test's own (a store key, another
+    /// security context), named `what` in a failure.
+    pub fn with_secret(mut self, what: &'static str, value: &str) -> Self {
+        self.add(what, value);
+        self
+    }
+
     fn add(&mut self, what: &'static str, value: &str) {
         let chars: Vec<char> = value.chars().collect();
         for window in chars.windows(Self::WINDOW.min(chars.len())) {
