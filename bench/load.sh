@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # bench/load.sh: the HTTP comparison of issue 8, framework against the same
-# work written by hand (bench/servers), in one run.
+# work written by hand (bench/servers), in one run, for each adapter:
+# callback-actix against a hand-written actix-web handler, and callback-axum
+# against a hand-written axum handler.
 #
-# Builds both servers in release mode, then for ROUNDS rounds starts each in
-# turn (the order flips every round) pinned to one core, drives it with wrk
+# Builds the servers in release mode, then for ROUNDS rounds starts each in
+# turn (the order of each pair flips every round) pinned to one core, drives it with wrk
 # pinned to the other core with the same signed request, connections and
 # duration, and records req/s, p50, p99, server CPU time per request
 # (user + system of the server process, from /proc/<pid>/stat, over the
@@ -17,15 +19,17 @@
 # (wall time, and the user + system CPU time of the whole build).
 #
 # Usage: bench/load.sh [--build-time]
-# Environment: ROUNDS (5; 0 skips the load comparison), DURATION seconds
+# Environment: ADAPTERS ("actix axum": the pairs to compare), ROUNDS (5; 0
+# skips the load comparison), DURATION seconds
 # per run (8), CONNECTIONS (32), WARMUP seconds (2), BUILD_ROUNDS (1),
 # SERVER_CPU (0), LOAD_CPU (1), BENCH_PORT (18080). The defaults take about
-# 2 minutes once built; --build-time adds about 4 minutes per build round on
-# a 2-core machine.
+# 2 minutes per adapter once built; --build-time adds about 4 minutes per
+# build round on a 2-core machine.
 # Only 127.0.0.1 is contacted; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+ADAPTERS=${ADAPTERS:-actix axum}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-8}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -38,7 +42,7 @@ BUILD_TIME=0
 for arg in "$@"; do
     case "$arg" in
         --build-time) BUILD_TIME=1 ;;
-        -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -117,34 +121,50 @@ p99 = us(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
 cpu = int(ticks) / int(hz) * 1e6 / requests
 print(side, rnd, requests, f"{rps:.1f}", f"{p50:.1f}", f"{p99:.1f}", f"{cpu:.3f}", hwm)
 PY
-    tail -1 "$WORK/runs" | awk '{ printf "  %-13s round %s: %8s req/s  p50 %7s us  p99 %7s us  cpu %6s us/req  VmHWM %s kB\n", $1, $2, $4, $5, $6, $7, $8 }'
+    tail -1 "$WORK/runs" | awk '{ printf "  %-17s round %s: %8s req/s  p50 %7s us  p99 %7s us  cpu %6s us/req  VmHWM %s kB\n", $1, $2, $4, $5, $6, $7, $8 }'
+}
+
+# pair ADAPTER: the framework's side and the hand-written side for it, as
+# named by their binaries (`<side>-server`).
+pair() {
+    case "$1" in
+        actix) echo "framework hand-written" ;;
+        axum) echo "axum-framework axum-hand-written" ;;
+        *) echo "unknown adapter in ADAPTERS: $1" >&2; exit 2 ;;
+    esac
 }
 
 if [ "$ROUNDS" -gt 0 ]; then
-echo "== load: $ROUNDS rounds, ${DURATION}s each side, $CONNECTIONS connections, wrk -t1 on cpu $LOAD_CPU, server (1 worker) on cpu $SERVER_CPU"
+echo "== load: $ROUNDS rounds of $ADAPTERS, ${DURATION}s each side, $CONNECTIONS connections, wrk -t1 on cpu $LOAD_CPU, server (1 worker) on cpu $SERVER_CPU"
 for round in $(seq 1 "$ROUNDS"); do
-    if [ $((round % 2)) -eq 1 ]; then order="framework hand-written"; else order="hand-written framework"; fi
-    for side in $order; do run_one "$side" "$round"; done
+    for adapter in $ADAPTERS; do
+        read -r fw hw <<<"$(pair "$adapter")"
+        if [ $((round % 2)) -eq 1 ]; then order="$fw $hw"; else order="$hw $fw"; fi
+        for side in $order; do run_one "$side" "$round"; done
+    done
 done
 
-python3 - "$WORK/runs" <<'PY'
+for adapter in $ADAPTERS; do
+python3 - "$WORK/runs" "$adapter" $(pair "$adapter") <<'PY'
 import statistics, sys
-runs = [line.split() for line in open(sys.argv[1])]
+path, adapter, fw_side, hw_side = sys.argv[1:]
+runs = [line.split() for line in open(path)]
 names = ["req/s", "p50 us", "p99 us", "cpu us/req", "VmHWM kB"]
 targets = {"req/s": ">= 0.97", "p99 us": "<= 1.10", "cpu us/req": "<= 1.03", "VmHWM kB": "<= 1.10"}
 by = {}
 for side, rnd, _req, *figures in runs:
     by.setdefault(side, {})[rnd] = [float(f) for f in figures]
-rounds = sorted(by["framework"], key=int)
-print("== medians over %d rounds (ratio = median of per-round framework/hand-written)" % len(rounds))
+rounds = sorted(by[fw_side], key=int)
+print("== %s: medians over %d rounds (ratio = median of per-round %s/%s)" % (adapter, len(rounds), fw_side, hw_side))
 print("  %-11s %13s %13s %8s %8s %8s  %s" % ("figure", "framework", "hand-written", "ratio", "min", "max", "target"))
 for i, name in enumerate(names):
-    fw = statistics.median(by["framework"][r][i] for r in rounds)
-    hw = statistics.median(by["hand-written"][r][i] for r in rounds)
-    ratios = [by["framework"][r][i] / by["hand-written"][r][i] for r in rounds]
+    fw = statistics.median(by[fw_side][r][i] for r in rounds)
+    hw = statistics.median(by[hw_side][r][i] for r in rounds)
+    ratios = [by[fw_side][r][i] / by[hw_side][r][i] for r in rounds]
     print("  %-11s %13.1f %13.1f %8.3f %8.3f %8.3f  %s" % (
         name, fw, hw, statistics.median(ratios), min(ratios), max(ratios), targets.get(name, "")))
 PY
+done
 fi
 
 if [ "$BUILD_TIME" = 1 ]; then

@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 /// Does nothing with the callback but take its org id.
 #[on_zoho_authorise]
-async fn noop(org: OrgId) {
+pub(crate) async fn noop(org: OrgId) {
     black_box(org);
 }
 

@@ -10,14 +10,15 @@ use std::hint::black_box;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The fields of the payload, borrowed from the body.
+/// The fields of the payload, borrowed from the body (the axum server's
+/// too).
 #[derive(serde::Deserialize)]
-struct Payload<'a> {
-    event: &'a str,
+pub(crate) struct Payload<'a> {
+    pub(crate) event: &'a str,
     #[serde(rename = "orgId")]
-    org_id: u64,
+    pub(crate) org_id: u64,
     #[serde(rename = "securityContext", borrow)]
-    security_context: Option<&'a str>,
+    pub(crate) security_context: Option<&'a str>,
 }
 
 /// Mounts the handler, with the HMAC state keyed once for all requests.

@@ -6,9 +6,13 @@
 //! - [`hand_written`]: one actix-web handler doing the same work by hand:
 //!   the body read with the same 64 KiB limit, a pre-keyed HMAC-SHA256
 //!   state cloned per request and compared in constant time, one
-//!   `serde_json` parse into borrowed fields, and the same JSON response.
+//!   `serde_json` parse into borrowed fields, and the same JSON response;
+//! - [`axum_framework`], [`axum_hand_written`]: the same two on axum (the
+//!   framework through callback-axum, the hand-written handler with axum's
+//!   `Bytes` extractor under the same limit), each on a one-thread Tokio
+//!   runtime ([`serve_axum`]).
 //!
-//! Both read the secret from `ZOHO_EXTENSION_SECRET` and listen on
+//! All read the secret from `ZOHO_EXTENSION_SECRET` and listen on
 //! `127.0.0.1:$BENCH_PORT` (default 8080) with one worker: the load script
 //! pins each to one core.
 
@@ -16,6 +20,12 @@ pub mod hand_written;
 
 #[cfg(feature = "framework")]
 pub mod framework;
+
+#[cfg(feature = "axum")]
+pub mod axum_hand_written;
+
+#[cfg(feature = "axum-framework")]
+pub mod axum_framework;
 
 /// The path both serve, the default for `onZohoAuthorise`.
 pub const PATH: &str = "/callbacks/onZohoAuthorise";
@@ -41,4 +51,18 @@ pub fn address() -> std::io::Result<(&'static str, u16)> {
         Err(_) => 8080,
     };
     Ok(("127.0.0.1", port))
+}
+
+/// Serves `app` at [`address`] on a one-thread Tokio runtime (accepting
+/// and serving on the thread that calls it, as one actix-web worker does),
+/// until the process is killed.
+#[cfg(feature = "axum")]
+pub fn serve_axum(app: axum::Router) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(address()?).await?;
+        axum::serve(listener, app).await
+    })
 }
