@@ -1,9 +1,10 @@
 //! Handler arguments: what a handler can ask for, and how it is provided.
 
-use crate::outcome::{Rejection, RejectionKind};
+use crate::outcome::{IntoRejection, Rejection, RejectionKind};
 use crate::state::{MissingState, StateMap};
 use crate::{Callback, Event, OrgId, Payload, SecurityContext};
 use serde_json::{Map, Value};
+use std::convert::Infallible;
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
 
@@ -75,17 +76,66 @@ impl<'a> CallContext<'a> {
 /// has none), [`Extra`], [`State<T>`], with feature `store` the org's
 /// `Installation`, and `Option<T>` of any of them (`None` instead of a
 /// refusal).
-/// Implement it for your own types to extract them the same way.
+/// Implement it for your own types to extract them the same way: the
+/// extraction may await (a pool checkout), and refuses with a rejection
+/// type of your own that chooses the answer's status and code
+/// ([`IntoRejection`], [`Rejection::custom`]).
+///
+/// ```
+/// use callback_core::{CallContext, FromCallback, IntoRejection, Rejection, State};
+/// use std::sync::Arc;
+/// use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+///
+/// /// One of a few connections, waited for briefly.
+/// struct Conn(OwnedSemaphorePermit);
+///
+/// /// Every connection stayed busy.
+/// struct TooBusy;
+///
+/// impl IntoRejection for TooBusy {
+///     fn into_rejection(self) -> Rejection {
+///         // Status and code are checked: a constant pair is always valid,
+///         // and an invalid one would answer 500 handler_error.
+///         Rejection::custom(429, "too_busy", "every connection is in use; retry later")
+///             .unwrap_or_else(Rejection::from)
+///     }
+/// }
+///
+/// impl FromCallback for Conn {
+///     type Rejection = TooBusy;
+///
+///     async fn from_callback(cx: &CallContext<'_>) -> Result<Self, TooBusy> {
+///         let State(pool) = State::<Arc<Semaphore>>::from_callback(cx)
+///             .await
+///             .map_err(|_| TooBusy)?;
+///         let wait = tokio::time::timeout(std::time::Duration::from_millis(50), pool.acquire_owned());
+///         match wait.await {
+///             Ok(Ok(permit)) => Ok(Conn(permit)),
+///             _ => Err(TooBusy),
+///         }
+///     }
+///
+///     fn check_state(state: &callback_core::StateMap) -> Result<(), callback_core::MissingState> {
+///         state.require::<Arc<Semaphore>>()
+///     }
+/// }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a callback handler argument",
     label = "the framework cannot provide a `{Self}`",
     note = "a handler argument must implement `callback_core::FromCallback`: use `Callback`, `Payload`, `Event`, `OrgId`, `SecurityContext`, `Extra` or `State<T>`, or implement `FromCallback` for your type"
 )]
 pub trait FromCallback: Sized {
+    /// What a refusal answers: [`Rejection`] itself, your own type, or
+    /// [`Infallible`] for an extractor that never refuses.
+    type Rejection: IntoRejection;
+
     /// Extracts the value, or refuses the callback. It may await (a pool
     /// checkout, a lookup); the handler runs after every argument is
     /// extracted, and not at all if one is refused.
-    fn from_callback(cx: &CallContext<'_>) -> impl Future<Output = Result<Self, Rejection>> + Send;
+    fn from_callback(
+        cx: &CallContext<'_>,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send;
 
     /// Checks, when the handlers are mounted, that the state this extractor
     /// needs is present, so a missing `.state(...)` fails at start-up rather
@@ -97,30 +147,40 @@ pub trait FromCallback: Sized {
 }
 
 impl FromCallback for Callback {
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.callback().clone())
     }
 }
 
 impl FromCallback for Payload {
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.callback().payload().clone())
     }
 }
 
 impl FromCallback for Event {
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.event())
     }
 }
 
 impl FromCallback for OrgId {
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.org_id())
     }
 }
 
 impl FromCallback for SecurityContext {
+    type Rejection = Rejection;
+
     async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         cx.callback().security_context().cloned().ok_or_else(|| {
             Rejection::new(
@@ -135,7 +195,9 @@ impl FromCallback for SecurityContext {
 /// cannot (a payload without `securityContext`, state that was not
 /// provided). It never refuses the callback, and needs no state at mount time.
 impl<T: FromCallback> FromCallback for Option<T> {
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Infallible> {
         Ok(T::from_callback(cx).await.ok())
     }
 }
@@ -152,7 +214,9 @@ impl Deref for Extra {
 }
 
 impl FromCallback for Extra {
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Infallible> {
         Ok(Extra(cx.callback().extra().clone()))
     }
 }
@@ -196,6 +260,8 @@ impl<T: Clone + Send + Sync + 'static> State<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> FromCallback for State<T> {
+    type Rejection = Rejection;
+
     async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         State::from_state(cx.state)
     }

@@ -395,6 +395,8 @@ fn no_store() -> Rejection {
 /// ([`BuildError::NoInstallationStore`](crate::BuildError::NoInstallationStore)).
 /// `Option<Installation>` needs none, and is `None` without one.
 impl FromCallback for Installation {
+    type Rejection = Rejection;
+
     async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         cx.installation().cloned().ok_or_else(no_store)
     }
@@ -410,6 +412,8 @@ impl FromCallback for Installation {
 /// `Option<Installation>` to handle those events too (it is `None` then,
 /// and without a store).
 impl FromDeskEvent for Installation {
+    type Rejection = Rejection;
+
     async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
         match cx.installation() {
             Some(installation) => Ok(installation.clone()),

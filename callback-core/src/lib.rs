@@ -205,7 +205,9 @@ pub use handler::{
     Gone, Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,
 };
 pub use invoke_target::InvokeTarget;
-pub use outcome::{Handled, Outcome, Rejection, RejectionKind, Reply};
+pub use outcome::{
+    CustomRejectionError, Handled, IntoRejection, Outcome, Rejection, RejectionKind, Reply,
+};
 pub use payload::{OrgId, Payload, SecurityContext};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayGuard};
 pub use request::{ALLOWED_METHOD, CallbackRequest, SIGNATURE_HEADER, signature_header};

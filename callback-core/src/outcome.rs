@@ -15,20 +15,37 @@ macro_rules! rejection_kinds {
         #[non_exhaustive]
         pub enum RejectionKind {
             $( $(#[$doc])* $kind, )*
+            /// The application chose the status and code itself: an
+            /// extractor's own rejection, or a handler error's
+            /// [`ErrorStatus`](crate::ErrorStatus), made with
+            /// [`Rejection::custom`]. A rejection of this kind answers with
+            /// the status and code it was made with; the kind has none of
+            /// its own, so it is not in [`ALL`](Self::ALL), and
+            /// [`status`](Self::status) and [`code`](Self::code) give
+            /// `500` and `"custom"` for it.
+            Custom,
         }
 
         impl RejectionKind {
-            /// Every kind, for documentation and exhaustive tests.
+            /// Every kind the framework decides, each with its own status
+            /// and code: all but [`Custom`](Self::Custom). For
+            /// documentation and exhaustive tests.
             pub const ALL: &'static [RejectionKind] = &[$(RejectionKind::$kind),*];
 
             /// The HTTP status code.
             pub const fn status(self) -> u16 {
-                match self { $(RejectionKind::$kind => $status,)* }
+                match self {
+                    $(RejectionKind::$kind => $status,)*
+                    RejectionKind::Custom => 500,
+                }
             }
 
             /// The stable code sent as `"error"` in the response body.
             pub const fn code(self) -> &'static str {
-                match self { $(RejectionKind::$kind => $code,)* }
+                match self {
+                    $(RejectionKind::$kind => $code,)*
+                    RejectionKind::Custom => "custom",
+                }
             }
         }
     };
@@ -140,18 +157,68 @@ rejection_kinds! {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Rejection {
     kind: RejectionKind,
+    /// The status and code of a [`RejectionKind::Custom`] rejection.
+    custom: Option<(u16, &'static str)>,
     message: String,
     detail: Option<String>,
 }
 
 impl Rejection {
-    /// A rejection with a message for the caller.
+    /// A rejection with a message for the caller, answered with the
+    /// kind's status and code.
     pub fn new(kind: RejectionKind, message: impl Into<String>) -> Self {
         Rejection {
             kind,
+            custom: None,
             message: message.into(),
             detail: None,
         }
+    }
+
+    /// A rejection of the application's own choosing
+    /// ([`RejectionKind::Custom`]): answered with `status` and `code`, in
+    /// the same body as every other (`{"error": code, "message":
+    /// message}`). `status` must be `400` to `599`; `code` 1 to 64 of
+    /// `a-z`, `0-9` and `_`, and not a code of the framework's own table
+    /// (for those, use [`Rejection::new`] with their
+    /// [`RejectionKind`], so that a code always means one thing).
+    /// Otherwise the error says which is wrong; turned into a rejection
+    /// (`Rejection::from`), it answers `500 handler_error` and logs why.
+    ///
+    /// ```
+    /// use callback_core::{CustomRejectionError, Rejection, RejectionKind};
+    ///
+    /// let busy = Rejection::custom(429, "too_busy", "every connection is in use; retry later")?;
+    /// assert_eq!((busy.kind(), busy.status(), busy.code()), (RejectionKind::Custom, 429, "too_busy"));
+    /// assert_eq!(
+    ///     busy.body(),
+    ///     r#"{"error":"too_busy","message":"every connection is in use; retry later"}"#
+    /// );
+    ///
+    /// let ok = Rejection::custom(200, "fine", "…").unwrap_err();
+    /// assert_eq!(ok, CustomRejectionError::Status(200));
+    /// assert_eq!(Rejection::from(ok).code(), "handler_error");
+    /// # Ok::<(), CustomRejectionError>(())
+    /// ```
+    pub fn custom(
+        status: u16,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Result<Self, CustomRejectionError> {
+        check_custom(status, code)?;
+        Ok(Rejection {
+            kind: RejectionKind::Custom,
+            custom: Some((status, code)),
+            message: message.into(),
+            detail: None,
+        })
+    }
+
+    /// The same rejection with another message for the caller (its kind,
+    /// status, code and detail kept).
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
     }
 
     /// Adds a detail for the server log that is not sent to the caller.
@@ -165,14 +232,14 @@ impl Rejection {
         self.kind
     }
 
-    /// The HTTP status.
+    /// The HTTP status: the kind's, or a custom rejection's own.
     pub fn status(&self) -> u16 {
-        self.kind.status()
+        self.custom.map_or(self.kind.status(), |(status, _)| status)
     }
 
-    /// The stable code.
+    /// The stable code: the kind's, or a custom rejection's own.
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.custom.map_or(self.kind.code(), |(_, code)| code)
     }
 
     /// The message sent to the caller.
@@ -195,6 +262,8 @@ impl fmt::Debug for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rejection")
             .field("kind", &self.kind)
+            .field("status", &self.status())
+            .field("code", &self.code())
             .field("message", &self.message)
             .field("detail", &self.detail.as_ref().map(|_| "<logged>"))
             .finish()
@@ -208,6 +277,90 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+/// Why [`Rejection::custom`] refused a status or a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CustomRejectionError {
+    /// The status is not an error status (`400` to `599`).
+    #[error("status {0} is not an error status: a rejection answers 400 to 599")]
+    Status(u16),
+    /// The code is empty, longer than 64 bytes, or holds another
+    /// character than `a-z`, `0-9` and `_`.
+    #[error("code `{0}` is not 1 to 64 of a-z, 0-9 and _")]
+    Code(&'static str),
+    /// The code is one of the framework's own table (or `ok`).
+    #[error(
+        "code `{0}` is the framework's own; answer it with `Rejection::new(RejectionKind::…)`, \
+         or choose another code"
+    )]
+    Reserved(&'static str),
+}
+
+/// The longest code [`Rejection::custom`] accepts, in bytes.
+const MAX_CODE_LEN: usize = 64;
+
+fn check_custom(status: u16, code: &'static str) -> Result<(), CustomRejectionError> {
+    if !(400..=599).contains(&status) {
+        return Err(CustomRejectionError::Status(status));
+    }
+    let well_formed = (1..=MAX_CODE_LEN).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !well_formed {
+        return Err(CustomRejectionError::Code(code));
+    }
+    if code == "ok" || RejectionKind::ALL.iter().any(|kind| kind.code() == code) {
+        return Err(CustomRejectionError::Reserved(code));
+    }
+    Ok(())
+}
+
+/// An invalid custom rejection is the application's mistake: `500
+/// handler_error`, with why in the log.
+impl From<CustomRejectionError> for Rejection {
+    fn from(err: CustomRejectionError) -> Self {
+        Rejection::new(
+            RejectionKind::HandlerFailed,
+            "the handler failed; see the server log",
+        )
+        .with_detail(format!("an invalid custom rejection: {err}"))
+    }
+}
+
+/// What an extractor's refusal turns into: the [`Rejection`] the caller is
+/// answered with (its status, code and message).
+///
+/// An extractor's own rejection type implements it, most often with
+/// [`Rejection::custom`] to choose its status and code, or with
+/// [`Rejection::new`] to answer as one of the framework's kinds.
+/// [`Rejection`] is one; [`Infallible`](std::convert::Infallible) is the
+/// rejection of an extractor that never refuses.
+pub trait IntoRejection {
+    /// The rejection answered.
+    fn into_rejection(self) -> Rejection;
+}
+
+impl IntoRejection for Rejection {
+    fn into_rejection(self) -> Rejection {
+        self
+    }
+}
+
+impl IntoRejection for std::convert::Infallible {
+    fn into_rejection(self) -> Rejection {
+        match self {}
+    }
+}
+
+/// So that `?` on an infallible extraction works where a `Rejection` is
+/// returned.
+impl From<std::convert::Infallible> for Rejection {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
 
 /// A callback its handler completed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -325,6 +478,59 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), n);
         assert!(RejectionKind::ALL.iter().all(|k| k.status() >= 400));
+    }
+
+    #[test]
+    fn a_custom_rejection_answers_its_own_status_and_code() {
+        let r = Rejection::custom(503, "try_later", "come back soon").unwrap();
+        assert_eq!(
+            (r.kind(), r.status(), r.code()),
+            (RejectionKind::Custom, 503, "try_later")
+        );
+        assert_eq!(
+            r.body(),
+            r#"{"error":"try_later","message":"come back soon"}"#
+        );
+        assert_eq!(r.to_string(), "try_later: come back soon");
+        assert!(!RejectionKind::ALL.contains(&RejectionKind::Custom));
+    }
+
+    #[test]
+    fn a_custom_rejection_refuses_a_status_or_code_it_cannot_answer() {
+        for status in [0, 200, 302, 399, 600, 999] {
+            assert_eq!(
+                Rejection::custom(status, "x", "m"),
+                Err(CustomRejectionError::Status(status))
+            );
+        }
+        let long: &'static str = "a".repeat(65).leak();
+        for code in ["", "Too_Busy", "too-busy", "too busy", "é", long] {
+            assert_eq!(
+                Rejection::custom(429, code, "m"),
+                Err(CustomRejectionError::Code(code))
+            );
+        }
+        for code in ["ok", "handler_error", "invalid_payload", "gone"] {
+            assert_eq!(
+                Rejection::custom(400, code, "m"),
+                Err(CustomRejectionError::Reserved(code))
+            );
+        }
+        let longest: &'static str = "a".repeat(64).leak();
+        assert!(Rejection::custom(400, longest, "m").is_ok());
+        assert!(Rejection::custom(599, "a_1", "m").is_ok());
+        let fallback = Rejection::from(CustomRejectionError::Status(200));
+        assert_eq!((fallback.status(), fallback.code()), (500, "handler_error"));
+        assert_eq!(
+            fallback.detail(),
+            Some(
+                "an invalid custom rejection: status 200 is not an error status: a rejection answers 400 to 599"
+            )
+        );
+        assert_eq!(
+            fallback.body(),
+            r#"{"error":"handler_error","message":"the handler failed; see the server log"}"#
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! What the attribute macros and `callbacks![]` expand to call. Not a public
 //! API: it changes without notice.
 
-pub use crate::desk::{DeskContext, DeskHandler, FromDeskEvent, StaticDeskHandler};
-pub use crate::extract::{CallContext, FromCallback};
+pub use crate::desk::{DeskContext, DeskHandler, StaticDeskHandler};
+pub use crate::extract::CallContext;
 pub use crate::handler::{Handler, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler};
 pub use crate::outcome::Rejection;
 pub use crate::state::{MissingState, StateMap};
@@ -17,7 +17,72 @@ pub use std::result::Result;
 pub use std::stringify;
 
 use crate::handler::HandlerError;
-use crate::outcome::RejectionKind;
+use crate::outcome::{IntoRejection, RejectionKind};
+use futures_util::FutureExt;
+use std::future::Future;
+
+/// What the generated code extracts a callback handler's argument with:
+/// [`FromCallback`](crate::FromCallback), its own rejection type turned
+/// into the [`Rejection`] answered. The one place that conversion is made.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a callback handler argument",
+    label = "the framework cannot provide a `{Self}`",
+    note = "a handler argument must implement `callback_core::FromCallback`: use `Callback`, `Payload`, `Event`, `OrgId`, `SecurityContext`, `Extra` or `State<T>`, or implement `FromCallback` for your type"
+)]
+pub trait FromCallback: Sized {
+    /// [`FromCallback::from_callback`](crate::FromCallback::from_callback),
+    /// refusing with a [`Rejection`].
+    fn from_callback(cx: &CallContext<'_>) -> impl Future<Output = Result<Self, Rejection>> + Send;
+
+    /// [`FromCallback::check_state`](crate::FromCallback::check_state).
+    fn check_state(state: &StateMap) -> Result<(), MissingState>;
+}
+
+impl<T: crate::FromCallback> FromCallback for T {
+    fn from_callback(cx: &CallContext<'_>) -> impl Future<Output = Result<Self, Rejection>> + Send {
+        // A combinator rather than an `async` block: its `Send` follows from
+        // the extractor's future alone, which rustc cannot always prove of
+        // an `async` block over a higher-ranked lifetime.
+        <T as crate::FromCallback>::from_callback(cx)
+            .map(|extracted| extracted.map_err(IntoRejection::into_rejection))
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        <T as crate::FromCallback>::check_state(state)
+    }
+}
+
+/// What the generated code extracts a Desk event handler's argument with:
+/// [`FromDeskEvent`](crate::desk::FromDeskEvent), its own rejection type
+/// turned into the [`Rejection`] answered.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a Desk event handler argument",
+    label = "the framework cannot provide a `{Self}` to a Desk event handler",
+    note = "a Desk event handler argument must implement `callback_core::desk::FromDeskEvent`"
+)]
+pub trait FromDeskEvent: Sized {
+    /// [`FromDeskEvent::from_desk_event`](crate::desk::FromDeskEvent::from_desk_event),
+    /// refusing with a [`Rejection`].
+    fn from_desk_event(
+        cx: &DeskContext<'_>,
+    ) -> impl Future<Output = Result<Self, Rejection>> + Send;
+
+    /// [`FromDeskEvent::check_state`](crate::desk::FromDeskEvent::check_state).
+    fn check_state(state: &StateMap) -> Result<(), MissingState>;
+}
+
+impl<T: crate::desk::FromDeskEvent> FromDeskEvent for T {
+    fn from_desk_event(
+        cx: &DeskContext<'_>,
+    ) -> impl Future<Output = Result<Self, Rejection>> + Send {
+        <T as crate::desk::FromDeskEvent>::from_desk_event(cx)
+            .map(|extracted| extracted.map_err(IntoRejection::into_rejection))
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        <T as crate::desk::FromDeskEvent>::check_state(state)
+    }
+}
 
 /// What a handler's result means for the request: `Ok`; a `Gone`
 /// rejection for [`HandlerError::gone`] (a Desk delivery answers `410`; the

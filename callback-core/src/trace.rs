@@ -4,7 +4,7 @@
 //! failed handler its error message. Never the secret, a MAC or the
 //! security context: no value of theirs reaches this module.
 
-use crate::outcome::{Outcome, RejectionKind};
+use crate::outcome::{Outcome, Rejection, RejectionKind};
 use crate::{Event, OrgId};
 use std::time::Instant;
 use tracing::Level;
@@ -72,11 +72,18 @@ impl<'a> CallbackTrace<'a> {
         match outcome {
             Outcome::Handled(_) => tracing::info!("callback handled"),
             Outcome::Rejected(r) => match r.kind() {
-                kind if is_failure(kind) => tracing::error!(
+                _ if is_failure(r) => tracing::error!(
                     path = self.path,
                     code = r.code(),
                     detail = r.detail().unwrap_or_default(),
                     "callback failed"
+                ),
+                RejectionKind::Custom => tracing::warn!(
+                    path = self.path,
+                    code = r.code(),
+                    reason = r.message(),
+                    detail = r.detail().unwrap_or_default(),
+                    "callback rejected"
                 ),
                 _ => tracing::warn!(
                     path = self.path,
@@ -90,10 +97,14 @@ impl<'a> CallbackTrace<'a> {
 }
 
 /// Whether a rejection is the server's failure (logged at `error` with its
-/// detail) rather than a refusal of the request (`warn`).
-pub(crate) fn is_failure(kind: RejectionKind) -> bool {
+/// detail) rather than a refusal of the request (`warn`): a custom
+/// rejection is one when its status is `5xx`.
+pub(crate) fn is_failure(rejection: &Rejection) -> bool {
+    if rejection.kind() == RejectionKind::Custom {
+        return rejection.status() >= 500;
+    }
     matches!(
-        kind,
+        rejection.kind(),
         RejectionKind::HandlerFailed
             | RejectionKind::HandlerPanicked
             | RejectionKind::MissingState

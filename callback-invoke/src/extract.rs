@@ -38,6 +38,8 @@ pub const NO_SECURITY_CONTEXT: &str =
 /// - A callback without `securityContext`: refused with
 ///   `400 invalid_payload` before the handler runs.
 impl FromCallback for Invoke {
+    type Rejection = Rejection;
+
     async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Rejection> {
         client(cx.state())?
             .for_callback(cx.callback())
@@ -58,6 +60,8 @@ impl FromCallback for Invoke {
 /// - A delivery whose URL carries no `securityContext`: that event fails
 ///   with `400 invalid_query` before its handler runs.
 impl FromDeskEvent for Invoke {
+    type Rejection = Rejection;
+
     async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
         let client = client(cx.state())?;
         let delivery = cx.delivery();

@@ -440,11 +440,7 @@ fn stopped_at(
         rejection.message(),
         so_far.handled,
     );
-    let stopped = Rejection::new(rejection.kind(), message);
-    match rejection.detail() {
-        Some(detail) => stopped.with_detail(detail),
-        None => stopped,
-    }
+    rejection.with_message(message)
 }
 
 fn not_mounted() -> DeskOutcome {

@@ -1,8 +1,9 @@
 //! Desk event handler arguments.
 
 use super::event::{Delivery, DeskEvent};
-use crate::outcome::Rejection;
+use crate::outcome::{IntoRejection, Rejection};
 use crate::state::{MissingState, StateMap};
+use std::convert::Infallible;
 use std::future::Future;
 
 /// What a Desk event extractor reads from: the delivery, the one event the
@@ -81,10 +82,15 @@ impl<'a> DeskContext<'a> {
     note = "a Desk event handler argument must implement `callback_core::desk::FromDeskEvent`"
 )]
 pub trait FromDeskEvent: Sized {
+    /// What a refusal answers: [`Rejection`] itself, your own type (see
+    /// [`IntoRejection`]), or [`Infallible`] for an extractor that never
+    /// refuses.
+    type Rejection: IntoRejection;
+
     /// Extracts the value, or refuses the event. It may await.
     fn from_desk_event(
         cx: &DeskContext<'_>,
-    ) -> impl Future<Output = Result<Self, Rejection>> + Send;
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send;
 
     /// Checks, when the handlers are mounted, that the state this extractor
     /// needs is present.
@@ -95,13 +101,17 @@ pub trait FromDeskEvent: Sized {
 }
 
 impl FromDeskEvent for DeskEvent {
-    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.event().clone())
     }
 }
 
 impl FromDeskEvent for crate::OrgId {
-    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.delivery().org_id())
     }
 }
@@ -112,6 +122,8 @@ pub const NO_SECURITY_CONTEXT: &str =
     "the webhook's URL carries no securityContext, which this handler needs";
 
 impl FromDeskEvent for crate::SecurityContext {
+    type Rejection = Rejection;
+
     async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
         cx.delivery()
             .security_context()
@@ -121,13 +133,17 @@ impl FromDeskEvent for crate::SecurityContext {
 }
 
 impl FromDeskEvent for Delivery {
-    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.delivery().clone())
     }
 }
 
 impl FromDeskEvent for callback_spec::DeskEventKind {
-    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Infallible> {
         Ok(cx.event().kind().clone())
     }
 }
@@ -135,6 +151,8 @@ impl FromDeskEvent for callback_spec::DeskEventKind {
 /// The event's time; an event without `eventTime` is refused with `400
 /// invalid_payload` (take `Option<EventTime>` to accept one).
 impl FromDeskEvent for super::EventTime {
+    type Rejection = Rejection;
+
     async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
         cx.event().event_time().ok_or_else(|| {
             Rejection::new(
@@ -149,12 +167,16 @@ impl FromDeskEvent for super::EventTime {
 /// cannot (no `prevState`, no `securityContext`, a payload of another
 /// shape). It never refuses the event, and needs no state at mount time.
 impl<T: FromDeskEvent + Send> FromDeskEvent for Option<T> {
-    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
+    type Rejection = Infallible;
+
+    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Infallible> {
         Ok(T::from_desk_event(cx).await.ok())
     }
 }
 
 impl<T: Clone + Send + Sync + 'static> FromDeskEvent for crate::State<T> {
+    type Rejection = Rejection;
+
     async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
         crate::State::<T>::from_state(cx.state())
     }

@@ -63,6 +63,8 @@ macro_rules! payload_extractor {
         }
 
         impl FromDeskEvent for $ty {
+            type Rejection = Rejection;
+
             async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
                 let event = cx.event();
                 check_kind::<$ty>(event.kind())?;
@@ -280,6 +282,8 @@ impl<T> DerefMut for PrevState<T> {
 }
 
 impl<T: DeserializeOwned + Send> FromDeskEvent for PrevState<T> {
+    type Rejection = Rejection;
+
     async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Rejection> {
         let prev = cx.event().prev_state().ok_or_else(|| {
             Rejection::new(

@@ -115,12 +115,19 @@ impl<'a> DeskTrace<'a> {
                 reason = r.message(),
                 "desk delivery answered 410 Gone"
             ),
-            kind if crate::trace::is_failure(kind) => tracing::error!(
+            _ if crate::trace::is_failure(r) => tracing::error!(
                 path = self.path,
                 code = r.code(),
                 reason = r.message(),
                 detail = r.detail().unwrap_or_default(),
                 "desk delivery failed"
+            ),
+            RejectionKind::Custom => tracing::warn!(
+                path = self.path,
+                code = r.code(),
+                reason = r.message(),
+                detail = r.detail().unwrap_or_default(),
+                "desk delivery rejected"
             ),
             _ => tracing::warn!(
                 path = self.path,

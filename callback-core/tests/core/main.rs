@@ -12,6 +12,7 @@ mod desk_common;
 mod desk_dispatch;
 mod desk_keys;
 mod desk_properties;
+mod extractors;
 mod fuzz_regressions;
 mod known_answers;
 mod manifest_merge;
