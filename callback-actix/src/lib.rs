@@ -92,6 +92,29 @@
 //! context into the access log. Log the path alone instead (`%U` is the
 //! path without the query), for example
 //! `Logger::new("%a \"%U\" %s %b %T")`.
+//!
+//! # Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `desk` | `DeskKeys::from_url`: Desk's key set (JWKS) fetched over HTTPS with reqwest (rustls), cached and refetched on an unknown `kid` (callback-core's `jwks-http`, without naming the core); without it, `DeskKeys::from_jwks` takes a fixed set |
+//! | `invoke` | callback-invoke's `Invoke` and its types in the prelude: handlers call Zoho back |
+//! | `store` | the installation store (callback-core's `store`: SQLite or PostgreSQL through sqlx), its types in the prelude |
+//! | `test-util` | `callback_actix::test`: signed (and deliberately broken) requests and deliveries for `actix_web::test` |
+//!
+//! With `desk`, the key set is the data centre's, fetched on the first
+//! delivery (or by `prefetch()` at start-up) and cached:
+//!
+//! ```
+//! use callback_actix::callback_core::desk::DEFAULT_JWKS_URL;
+//! use callback_actix::prelude::*;
+//!
+//! let keys = DeskKeys::from_url(DEFAULT_JWKS_URL)?; // nothing fetched yet
+//! assert_eq!(keys.describe(), DEFAULT_JWKS_URL);
+//! let routes = Callbacks::new(callbacks![]).desk_keys(keys);
+//! # let _ = routes;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod response;
 mod service;

@@ -116,6 +116,28 @@
 //!     .layer(TraceLayer::new_for_http().make_span_with(callback_axum::request_span));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `desk` | `DeskKeys::from_url`: Desk's key set (JWKS) fetched over HTTPS with reqwest (rustls), cached and refetched on an unknown `kid` (callback-core's `jwks-http`, without naming the core); without it, `DeskKeys::from_jwks` takes a fixed set |
+//! | `invoke` | callback-invoke's `Invoke` and its types in the prelude: handlers call Zoho back |
+//! | `test-util` | `callback_axum::test`: signed (and deliberately broken) requests and deliveries as `http::Request<Body>` |
+//!
+//! With `desk`, the key set is the data centre's, fetched on the first
+//! delivery (or by `prefetch()` at start-up) and cached:
+//!
+//! ```
+//! use callback_axum::callback_core::desk::DEFAULT_JWKS_URL;
+//! use callback_axum::prelude::*;
+//!
+//! let keys = DeskKeys::from_url(DEFAULT_JWKS_URL)?; // nothing fetched yet
+//! assert_eq!(keys.describe(), DEFAULT_JWKS_URL);
+//! let routes = Callbacks::new(callbacks![]).desk_keys(keys);
+//! # let _ = routes;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod response;
 mod service;
