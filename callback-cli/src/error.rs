@@ -79,6 +79,31 @@ pub(crate) enum CliError {
     /// credentials: [`CliError::Url`] refuses them first).
     #[error("cannot send to {url}: {reason}")]
     Http { url: String, reason: String },
+    /// A file could not be written.
+    #[error("cannot write {}: {reason}", path.display())]
+    Write { path: PathBuf, reason: String },
+    /// A file the command creates exists already.
+    #[error("{} exists; give --force to replace it", path.display())]
+    Exists { path: PathBuf },
+    /// A key file does not hold a usable private key (the message never
+    /// quotes it).
+    #[error("{}: {reason}", path.display())]
+    Key { path: PathBuf, reason: String },
+    /// A key pair could not be made.
+    #[error("cannot make the key pair: {0}")]
+    KeyGen(String),
+    /// A token could not be signed.
+    #[error("cannot sign the token: {0}")]
+    Sign(String),
+    /// A `--payload` file is not a batch of Desk events.
+    #[error("{}: {reason}", path.display())]
+    Payload { path: PathBuf, reason: String },
+    /// The key set could not be served on the address.
+    #[error("cannot serve on {addr}: {reason}")]
+    Serve { addr: String, reason: String },
+    /// A Desk delivery was answered with a status other than 2xx.
+    #[error("the delivery got a non-2xx answer: {0}")]
+    DeliveryNotOk(String),
     /// `callback store` failed.
     #[error(transparent)]
     Store(#[from] crate::cmd::store::StoreCommandError),
@@ -91,7 +116,10 @@ impl CliError {
     /// 1 when the command's answer is "no", 2 when it could not answer.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            CliError::Signature(_) | CliError::Stale { .. } | CliError::NotOk { .. } => 1,
+            CliError::Signature(_)
+            | CliError::Stale { .. }
+            | CliError::NotOk { .. }
+            | CliError::DeliveryNotOk(_) => 1,
             _ => 2,
         }
     }

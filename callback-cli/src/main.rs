@@ -34,6 +34,7 @@ enum Command {
     Verify(cmd::verify::Args),
     Send(cmd::send::Args),
     Store(cmd::store::Args),
+    Desk(cmd::desk::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +66,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify::run(args),
         Command::Send(args) => cmd::send::run(args),
         Command::Store(args) => cmd::store::run(args).map_err(error::CliError::from),
+        Command::Desk(args) => cmd::desk::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! One module per subcommand, and what they share: the secret, the input
 //! bytes and event names.
 
+pub(crate) mod desk;
 pub(crate) mod manifest;
 pub(crate) mod send;
 pub(crate) mod sign;

@@ -25,6 +25,7 @@ use std::time::Duration;
 /// A URL must be http:// or https:// without user:password@; plain http://
 /// to a host other than this machine is sent with a warning.
 #[derive(clap::Args)]
+#[command(mut_arg("security_context_stdin", |a| a.conflicts_with("secret_stdin")))]
 #[command(after_help = "Examples:\n  \
     callback send onInstall --url http://127.0.0.1:8080/callbacks/onInstall --secret-env ZOHO_SECRET --org-id 387238\n  \
     callback send --all --manifest plugin-manifest.json --base-url http://127.0.0.1:8080 --org-id 387238\n  \
@@ -65,11 +66,12 @@ pub(crate) struct Args {
     timeout: u64,
 }
 
-/// Where the payload's securityContext comes from. Deliberately not `Debug`:
-/// a securityContext is a credential.
+/// Where the payload's securityContext comes from (`callback send`,
+/// `callback desk send`). Deliberately not `Debug`: a securityContext is a
+/// credential.
 #[derive(clap::Args)]
 #[group(multiple = false)]
-struct SecurityContextArgs {
+pub(crate) struct SecurityContextArgs {
     /// The securityContext of the payload. For a real one, avoid it: the
     /// value of --security-context is visible to other users in the process
     /// list (ps); prefer --security-context-file or --security-context-stdin.
@@ -83,12 +85,13 @@ struct SecurityContextArgs {
     /// Read the securityContext from standard input (one trailing newline
     /// is ignored). Unlike --security-context, it does not show in the
     /// process list.
-    #[arg(long, conflicts_with = "secret_stdin")]
+    #[arg(long)]
     security_context_stdin: bool,
 }
 
 impl SecurityContextArgs {
-    fn get(&self) -> Result<SecurityContext, CliError> {
+    /// The securityContext: from the file, standard input or the option.
+    pub(crate) fn get(&self) -> Result<SecurityContext, CliError> {
         const WHAT: &str = "the securityContext";
         let value = if let Some(path) = &self.security_context_file {
             read_value(Some(path), WHAT)?
@@ -112,10 +115,8 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
     };
     let mut warnings = Vec::new();
     for (_, url) in &targets {
-        if let Some(warning) = check_url(url)? {
-            if !warnings.contains(&warning) {
-                warnings.push(warning);
-            }
+        if let Some(warning) = check_url(url)?.filter(|w| !warnings.contains(w)) {
+            warnings.push(warning);
         }
     }
     let secret = match (args.secret.get()?, &manifest) {
@@ -141,7 +142,8 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
                 serde_json::to_vec(&payload).expect("a payload always serialises")
             }
         };
-        let (status, answer) = post(&agent, url, &signer.sign(&body), body)?;
+        let hash = signer.sign(&body);
+        let (status, answer) = post(&agent, url, &[("HASH", &hash)], body)?;
         println!("{event} POST {url}\n{status}");
         if !answer.is_empty() {
             println!("{}", answer.trim_end_matches('\n'));
@@ -162,7 +164,7 @@ pub(crate) fn run(args: Args) -> Result<(), CliError> {
 /// Checks that `url` is an absolute http(s) URL without credentials (a path,
 /// query and fragment allowed); the warning to give when it is plain
 /// http:// to another machine, naming only its origin.
-fn check_url(url: &str) -> Result<Option<String>, CliError> {
+pub(crate) fn check_url(url: &str) -> Result<Option<String>, CliError> {
     let origin = BaseUrl::origin_of(url).map_err(|BaseUrlError { reason, .. }| CliError::Url {
         url: without_credentials(url),
         reason,
@@ -171,8 +173,9 @@ fn check_url(url: &str) -> Result<Option<String>, CliError> {
 }
 
 /// An HTTP status and its reason phrase.
-struct Status {
-    code: u16,
+pub(crate) struct Status {
+    /// The status code.
+    pub(crate) code: u16,
     reason: &'static str,
 }
 
@@ -182,7 +185,9 @@ impl std::fmt::Display for Status {
     }
 }
 
-fn agent(timeout_secs: u64) -> ureq::Agent {
+/// A client that reads every status as an answer, giving up after
+/// `timeout_secs`.
+pub(crate) fn agent(timeout_secs: u64) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(timeout_secs)))
@@ -190,23 +195,48 @@ fn agent(timeout_secs: u64) -> ureq::Agent {
         .into()
 }
 
-/// POSTs `body` as Zoho does; the status and the answer's body.
-fn post(
+/// POSTs `body` as JSON with `headers` (the HASH, or Desk's token), as Zoho
+/// does; the status and the answer's body. Errors name `shown`, the URL
+/// without anything secret in its query.
+pub(crate) fn post(
     agent: &ureq::Agent,
     url: &str,
-    hash: &str,
+    headers: &[(&str, &str)],
     body: Vec<u8>,
 ) -> Result<(Status, String), CliError> {
-    let failed = |e: ureq::Error| CliError::Http {
-        url: url.to_owned(),
-        reason: e.to_string(),
+    post_hiding(agent, url, None, headers, body)
+}
+
+/// [`post`] to `url` followed by `query` (which may hold a security
+/// context): errors name `url` alone, and the query never shows in them.
+pub(crate) fn post_hiding(
+    agent: &ureq::Agent,
+    url: &str,
+    query: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Result<(Status, String), CliError> {
+    let target = match query {
+        Some(query) => with_query(url, query),
+        None => url.to_owned(),
     };
-    let mut response = agent
-        .post(url)
-        .header("Content-Type", "application/json")
-        .header("HASH", hash)
-        .send(&body[..])
-        .map_err(failed)?;
+    let failed = |e: ureq::Error| {
+        let reason = e.to_string();
+        CliError::Http {
+            url: url.to_owned(),
+            reason: match query {
+                Some(query) if !query.is_empty() => reason.replace(query, "…"),
+                _ => reason,
+            },
+        }
+    };
+    let mut request = agent
+        .post(&target)
+        .header("Content-Type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request.send(&body[..]).map_err(failed)?;
     let status = response.status();
     let answer = response.body_mut().read_to_string().map_err(failed)?;
     let status = Status {
@@ -214,6 +244,18 @@ fn post(
         reason: status.canonical_reason().unwrap_or(""),
     };
     Ok((status, answer))
+}
+
+/// `url` with `query` appended to its query (after `?`, or `&` if it has
+/// one), any `#fragment` dropped: clients never send it.
+fn with_query(url: &str, query: &str) -> String {
+    let url = url.split_once('#').map_or(url, |(url, _)| url);
+    let separator = match url.contains('?') {
+        true if url.ends_with('?') || url.ends_with('&') => "",
+        true => "&",
+        false => "?",
+    };
+    format!("{url}{separator}{query}")
 }
 
 /// A plugin-manifest.json as `send` reads it.

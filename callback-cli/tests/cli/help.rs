@@ -13,8 +13,23 @@ fn every_subcommand_has_help_with_its_description() {
         ("verify", "Check that a HASH is right for a body"),
         ("send", "Sign and POST a callback as Zoho does"),
         ("store", "Maintain the installation store"),
+        (
+            "desk",
+            "Stand in for Zoho Desk's extension webhooks: make a development key pair",
+        ),
+        ("desk keygen", "Make a development RSA key pair"),
+        (
+            "desk jwks",
+            "Write the key set (JWKS) of a key file, or serve it",
+        ),
+        (
+            "desk send",
+            "POST a batch of Desk events to URL, signed as Desk signs it",
+        ),
     ] {
-        let ran = run(&[command, "--help"]);
+        let words: Vec<&str> = command.split(' ').collect();
+        let (name, parent) = words.split_last().unwrap();
+        let ran = run(&[&words[..], &["--help"]].concat());
         assert_eq!(ran.code, 0, "{command}: {ran:?}");
         assert!(
             ran.stdout.starts_with(description),
@@ -25,11 +40,11 @@ fn every_subcommand_has_help_with_its_description() {
             ran.stdout.contains("Examples:") || ran.stdout.contains("Example:"),
             "{command}"
         );
-        let top = run(&["--help"]);
+        let listing = run(&[parent, &["--help"]].concat());
         assert!(
-            top.stdout.contains(&format!("  {command} ")),
+            listing.stdout.contains(&format!("  {name} ")),
             "{}",
-            top.stdout
+            listing.stdout
         );
     }
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod desk;
 mod help;
 mod manifest;
 mod resources;
