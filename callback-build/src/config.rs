@@ -14,6 +14,72 @@ use std::path::{Path, PathBuf};
 /// [`Config::base_url`] is not called.
 pub const BASE_URL_ENV: &str = "CALLBACK_BASE_URL";
 
+/// The base URL of a debug build when neither [`Config::base_url`] nor
+/// [`BASE_URL_ENV`] gives one: where the examples' servers listen by
+/// default. A release build has no default (see [`resolve_base_url`]).
+pub const DEV_BASE_URL: &str = "http://127.0.0.1:8080";
+
+/// The profile name Cargo gives build scripts of debug builds (`PROFILE`):
+/// `debug` for every profile that inherits from `dev`.
+pub const DEBUG_PROFILE: &str = "debug";
+
+/// The base URL a build uses, and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BaseUrl {
+    /// The URL, as given (checked later, when the section is built).
+    pub url: String,
+    /// `Some(message)` when it is [`DEV_BASE_URL`] because none was given:
+    /// the `cargo::warning=` a build script prints, saying how to set one.
+    pub warning: Option<String>,
+}
+
+/// The base URL of a build: `given` ([`Config::base_url`]) if any, else
+/// `env` (the value of [`BASE_URL_ENV`]) unless it is blank, else, when
+/// `profile` (Cargo's `PROFILE`) is [`DEBUG_PROFILE`], [`DEV_BASE_URL`]
+/// with a warning. Any other profile (`release`, or none outside Cargo) is
+/// [`BuildError::MissingBaseUrl`], so a release build never writes a local
+/// URL into the manifest.
+///
+/// ```
+/// use callback_build::{BuildError, DEV_BASE_URL, resolve_base_url};
+///
+/// let dev = resolve_base_url(None, None, Some("debug")).unwrap();
+/// assert_eq!(dev.url, DEV_BASE_URL);
+/// assert!(dev.warning.is_some());
+/// let set = resolve_base_url(None, Some("https://ext.example.com"), Some("release")).unwrap();
+/// assert_eq!((set.url.as_str(), set.warning), ("https://ext.example.com", None));
+/// assert!(matches!(
+///     resolve_base_url(None, None, Some("release")),
+///     Err(BuildError::MissingBaseUrl)
+/// ));
+/// ```
+pub fn resolve_base_url(
+    given: Option<&str>,
+    env: Option<&str>,
+    profile: Option<&str>,
+) -> Result<BaseUrl, BuildError> {
+    if let Some(url) = given.or(env.filter(|v| !v.trim().is_empty())) {
+        return Ok(BaseUrl {
+            url: url.to_owned(),
+            warning: None,
+        });
+    }
+    if profile != Some(DEBUG_PROFILE) {
+        return Err(BuildError::MissingBaseUrl);
+    }
+    Ok(BaseUrl {
+        url: DEV_BASE_URL.to_owned(),
+        warning: Some(format!(
+            "{BASE_URL_ENV} is not set: callbackListener and the webhooks point at \
+             {DEV_BASE_URL}, the default of debug builds; set {BASE_URL_ENV} to the \
+             server's public URL (for example `{BASE_URL_ENV}=https://ext.example.com \
+             cargo build`, or under [env] in .cargo/config.toml) before packaging the \
+             extension; a release build requires it"
+        )),
+    })
+}
+
 /// The file in `OUT_DIR` holding the `callbackListener` section.
 pub const LISTENER_FILE: &str = "callback-listener.json";
 
@@ -21,11 +87,14 @@ pub const LISTENER_FILE: &str = "callback-listener.json";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// No base URL was given.
+    /// No base URL was given, in a build other than a debug one (which
+    /// uses [`DEV_BASE_URL`]).
     #[error(
-        "no base URL for callbackListener: set the {BASE_URL_ENV} environment variable (for \
-         example `{BASE_URL_ENV}=https://ext.example.com cargo build`, or under [env] in \
-         .cargo/config.toml), or call `.base_url(\"https://ext.example.com\")` in build.rs"
+        "no base URL for callbackListener in a release build: set the {BASE_URL_ENV} \
+         environment variable to the server's public URL (for example \
+         `{BASE_URL_ENV}=https://ext.example.com cargo build --release`, or under [env] in \
+         .cargo/config.toml), or call `.base_url(\"https://ext.example.com\")` in build.rs \
+         (debug builds default to {DEV_BASE_URL})"
     )]
     MissingBaseUrl,
     /// An environment variable Cargo sets for build scripts is missing.
@@ -103,7 +172,9 @@ pub struct Generated {
 ///
 /// Everything has a default taken from the environment Cargo gives build
 /// scripts: the crate's directory (`CARGO_MANIFEST_DIR`), its name
-/// (`CARGO_PKG_NAME`), `OUT_DIR`, and the base URL ([`BASE_URL_ENV`]).
+/// (`CARGO_PKG_NAME`), `OUT_DIR`, and the base URL ([`BASE_URL_ENV`]; in a
+/// debug build without it, [`DEV_BASE_URL`] with a warning, in a release
+/// build an error: see [`resolve_base_url`]).
 ///
 /// ```no_run
 /// // build.rs
@@ -152,7 +223,7 @@ impl Config {
     }
 
     /// The base URL every handler's path is appended to, instead of the
-    /// [`BASE_URL_ENV`] environment variable.
+    /// [`BASE_URL_ENV`] environment variable (and of [`DEV_BASE_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -249,13 +320,12 @@ impl Config {
 
     fn run_to(&self, out: &mut dyn Write) -> Result<Generated, BuildError> {
         let _ = writeln!(out, "cargo::rerun-if-env-changed={BASE_URL_ENV}");
-        let base_url = match &self.base_url {
-            Some(url) => url.clone(),
-            None => std::env::var(BASE_URL_ENV)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .ok_or(BuildError::MissingBaseUrl)?,
-        };
+        let env = std::env::var(BASE_URL_ENV).ok();
+        let profile = std::env::var("PROFILE").ok();
+        let BaseUrl {
+            url: base_url,
+            warning: base_url_warning,
+        } = resolve_base_url(self.base_url.as_deref(), env.as_deref(), profile.as_deref())?;
         let crate_dir = dir_or_env(&self.crate_dir, "CARGO_MANIFEST_DIR")?;
         let out_dir = dir_or_env(&self.out_dir, "OUT_DIR")?;
         let crate_name = match &self.crate_name {
@@ -269,6 +339,7 @@ impl Config {
             scanner = scanner.root(root);
         }
         let mut scan = scanner.scan()?;
+        scan.warnings.extend(base_url_warning);
         if scan.handlers.is_empty() && scan.desk_handlers.is_empty() {
             scan.warnings.push(
                 "no handler attributes (#[on_install], #[desk_event(…)], …) found; \

@@ -40,9 +40,15 @@
 //! - prints `cargo::rerun-if-changed` for every file read and both files,
 //!   and `cargo::rerun-if-env-changed=CALLBACK_BASE_URL`.
 //!
-//! A missing base URL, two handlers for one event, an attribute that does
-//! not parse or a file that is not valid Rust fails the build with a
-//! `cargo::error=` line naming the file and line.
+//! Without `CALLBACK_BASE_URL` (or [`Config::base_url`]), a debug build
+//! uses [`DEV_BASE_URL`] (`http://127.0.0.1:8080`) and prints a
+//! `cargo::warning=` saying so and how to set it, so `cargo build`,
+//! `cargo test` and rust-analyzer need no environment in development; a
+//! release build fails instead, so a local URL is never released.
+//!
+//! A missing base URL in a release build, two handlers for one event, an
+//! attribute that does not parse or a file that is not valid Rust fails the
+//! build with a `cargo::error=` line naming the file and line.
 //!
 //! Tie the manifests to what is really mounted with a test (with
 //! `callback-build` among the dev-dependencies too):
@@ -142,7 +148,10 @@ mod resources;
 mod scan;
 mod storage;
 
-pub use config::{BASE_URL_ENV, BuildError, Config, Generated, LISTENER_FILE};
+pub use config::{
+    BASE_URL_ENV, BaseUrl, BuildError, Config, DEBUG_PROFILE, DEV_BASE_URL, Generated,
+    LISTENER_FILE, resolve_base_url,
+};
 pub use drift::{
     DeskHandlerRecord, Drift, DriftCheck, DriftError, HANDLERS_FILE, HandlerRecord, check_drift,
     handlers_json, read_desk_handlers, read_handlers, scan_json,

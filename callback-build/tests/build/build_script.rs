@@ -63,6 +63,7 @@ fn child_env<'c>(
 ) -> &'c mut Command {
     cmd.env(CHILD, "1")
         .env_remove("CALLBACK_BASE_URL")
+        .env_remove("PROFILE")
         .env("CARGO_MANIFEST_DIR", dir)
         .env("OUT_DIR", out)
         .env("CARGO_PKG_NAME", "tree-ext")
@@ -90,21 +91,108 @@ fn build_script(dir: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
 
 const BASE_URL: (&str, &str) = ("CALLBACK_BASE_URL", "https://ext.example.com/");
 
+/// What a build without a base URL prints when it is not a debug build.
+const MISSING_BASE_URL: [&str; 2] = [
+    "cargo::rerun-if-env-changed=CALLBACK_BASE_URL",
+    "cargo::error=no base URL for callbackListener in a release build: set the \
+     CALLBACK_BASE_URL environment variable to the server's public URL (for example \
+     `CALLBACK_BASE_URL=https://ext.example.com cargo build --release`, or under [env] in \
+     .cargo/config.toml), or call `.base_url(\"https://ext.example.com\")` in build.rs \
+     (debug builds default to http://127.0.0.1:8080)",
+];
+
 #[test]
-fn missing_base_url_fails_the_build_saying_how_to_set_it() {
+fn a_release_build_without_a_base_url_fails_saying_how_to_set_it() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(&fixture("tree"), out.path(), &[("PROFILE", "release")]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.cargo, MISSING_BASE_URL);
+    assert!(!out.path().join(LISTENER_FILE).exists(), "nothing written");
+}
+
+#[test]
+fn a_build_outside_cargo_without_a_base_url_has_no_default() {
     let out = tempfile::tempdir().unwrap();
     let run = build_script(&fixture("tree"), out.path(), &[]);
     assert_eq!(run.code, 0);
-    assert_eq!(
-        run.cargo,
-        [
-            "cargo::rerun-if-env-changed=CALLBACK_BASE_URL",
-            "cargo::error=no base URL for callbackListener: set the CALLBACK_BASE_URL environment \
-             variable (for example `CALLBACK_BASE_URL=https://ext.example.com cargo build`, or \
-             under [env] in .cargo/config.toml), or call \
-             `.base_url(\"https://ext.example.com\")` in build.rs",
-        ]
+    assert_eq!(run.cargo, MISSING_BASE_URL);
+}
+
+#[test]
+fn a_debug_build_without_a_base_url_uses_the_local_default_and_warns() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_script(&fixture("tree"), out.path(), &[("PROFILE", "debug")]);
+    assert_eq!(run.code, 0, "{:?}", run.cargo);
+    let listener = std::fs::read_to_string(out.path().join(LISTENER_FILE)).unwrap();
+    assert!(
+        listener.contains(r#""onInstall": "http://127.0.0.1:8080/callbacks/onInstall""#),
+        "{listener}"
     );
+    assert!(
+        !run.cargo.iter().any(|l| l.starts_with("cargo::error")),
+        "{:?}",
+        run.cargo
+    );
+    assert_eq!(
+        run.cargo.last().unwrap(),
+        "cargo::warning=CALLBACK_BASE_URL is not set: callbackListener and the webhooks point \
+         at http://127.0.0.1:8080, the default of debug builds; set CALLBACK_BASE_URL to the \
+         server's public URL (for example `CALLBACK_BASE_URL=https://ext.example.com cargo \
+         build`, or under [env] in .cargo/config.toml) before packaging the extension; a \
+         release build requires it"
+    );
+}
+
+#[test]
+fn a_base_url_set_is_used_in_either_profile_without_a_warning() {
+    for profile in ["debug", "release"] {
+        let out = tempfile::tempdir().unwrap();
+        let run = build_script(
+            &fixture("tree"),
+            out.path(),
+            &[BASE_URL, ("PROFILE", profile)],
+        );
+        assert_eq!(run.code, 0, "{profile}: {:?}", run.cargo);
+        assert!(
+            !run.cargo.iter().any(|l| l.starts_with("cargo::warning")),
+            "{profile}: {:?}",
+            run.cargo
+        );
+        let listener = std::fs::read_to_string(out.path().join(LISTENER_FILE)).unwrap();
+        assert!(
+            listener.contains(r#""onInstall": "https://ext.example.com/callbacks/onInstall""#),
+            "{profile}: {listener}"
+        );
+    }
+}
+
+/// The rule itself, without a build script: the value given on the
+/// `Config` first, then the variable, then the profile's default.
+#[test]
+fn resolve_base_url_takes_given_then_env_then_the_debug_default() {
+    use callback_build::{BuildError, DEV_BASE_URL, resolve_base_url};
+    let given = resolve_base_url(Some("https://a.example"), Some("https://b.example"), None);
+    assert_eq!(given.unwrap().url, "https://a.example");
+    let env = resolve_base_url(None, Some("https://b.example"), Some("release")).unwrap();
+    assert_eq!((env.url.as_str(), env.warning), ("https://b.example", None));
+    // A blank variable is no base URL.
+    let blank = resolve_base_url(None, Some("  "), Some("debug")).unwrap();
+    assert_eq!(blank.url, DEV_BASE_URL);
+    assert!(
+        blank
+            .warning
+            .unwrap()
+            .contains("CALLBACK_BASE_URL is not set")
+    );
+    for profile in [Some("release"), Some("bench"), None] {
+        assert!(
+            matches!(
+                resolve_base_url(None, Some(""), profile),
+                Err(BuildError::MissingBaseUrl)
+            ),
+            "{profile:?}"
+        );
+    }
 }
 
 #[test]
