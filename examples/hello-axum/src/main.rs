@@ -3,6 +3,11 @@
 //! Listens on `BIND_ADDR` (default `127.0.0.1:8080`), with the secret of
 //! `plugin-manifest.json` from `ZOHO_EXTENSION_SECRET`.
 use callback_axum::prelude::*;
+use std::error::Error;
+use std::process::ExitCode;
+
+#[path = "../../common/report.rs"]
+mod report;
 
 /// Greets each new installation.
 #[on_install]
@@ -11,7 +16,14 @@ async fn installed(org: OrgId) {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report::report(&*e),
+    }
+}
+
+async fn serve() -> Result<(), Box<dyn Error>> {
     let bind = match std::env::var("BIND_ADDR") {
         Err(std::env::VarError::NotPresent) => "127.0.0.1:8080".to_owned(),
         other => other.map_err(|e| format!("BIND_ADDR: {e}"))?,

@@ -4,6 +4,11 @@
 //! `plugin-manifest.json` from `ZOHO_EXTENSION_SECRET`.
 use actix_web::{App, HttpServer};
 use callback_actix::prelude::*;
+use std::error::Error;
+use std::process::ExitCode;
+
+#[path = "../../common/report.rs"]
+mod report;
 
 /// Greets each new installation.
 #[on_install]
@@ -12,7 +17,14 @@ async fn installed(org: OrgId) {
 }
 
 #[actix_web::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report::report(&*e),
+    }
+}
+
+async fn serve() -> Result<(), Box<dyn Error>> {
     let bind = match std::env::var("BIND_ADDR") {
         Err(std::env::VarError::NotPresent) => "127.0.0.1:8080".to_owned(),
         other => other.map_err(|e| format!("BIND_ADDR: {e}"))?,

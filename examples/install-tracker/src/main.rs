@@ -11,15 +11,15 @@ use install_tracker::config::{
 use install_tracker::{Db, ReadAccess, app_config, callback_routes_with_invoke};
 use std::process::ExitCode;
 
+#[path = "../../common/report.rs"]
+mod report;
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_target(false).init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
+        Err(err) => report::report(&*err),
     }
 }
 

@@ -110,6 +110,7 @@ impl Tracker {
     /// [`Tracker::command`] run with the file-creation mask `umask` (such
     /// as `"022"`), whatever the test's own: through `sh`, which `exec`s the
     /// binary, so the process is still the server's.
+    #[cfg(unix)]
     pub fn command_with_umask(database: &Path, umask: &str) -> Command {
         let mut command = Command::new("sh");
         command.args([
@@ -216,7 +217,9 @@ impl Tracker {
     }
 
     /// Stops it as Ctrl-C or a service manager would (SIGTERM), and waits
-    /// for a successful exit.
+    /// for a successful exit. Unix only: elsewhere there is no SIGTERM to
+    /// send (see the other `stop`).
+    #[cfg(unix)]
     pub fn stop(mut self) {
         let status = Command::new("kill")
             .args(["-TERM", &self.pid().to_string()])
@@ -237,22 +240,40 @@ impl Tracker {
         );
     }
 
+    /// Stops it where there is no SIGTERM (Windows): killed, as a service
+    /// manager does there. What the graceful shutdown keeps is not checked
+    /// on such systems; only that the server stops.
+    #[cfg(not(unix))]
+    pub fn stop(mut self) {
+        self.child.kill().expect("the server is stopped");
+        self.child.wait().expect("the process is reaped");
+    }
+
     /// The process id.
+    #[cfg_attr(not(unix), allow(dead_code))]
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// The server's resident memory, in KiB (`VmRSS` of
-    /// `/proc/<pid>/status`).
-    pub fn rss_kib(&self) -> u64 {
+    /// `/proc/<pid>/status`): Linux only, `None` on other systems.
+    #[cfg(target_os = "linux")]
+    pub fn rss_kib(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
             .expect("the server is running");
-        status
+        let kib = status
             .lines()
             .find_map(|line| line.strip_prefix("VmRSS:"))
             .and_then(|v| v.trim().strip_suffix("kB"))
             .and_then(|v| v.trim().parse().ok())
-            .expect("a VmRSS line")
+            .expect("a VmRSS line");
+        Some(kib)
+    }
+
+    /// Without `/proc`, the memory is not measured.
+    #[cfg(not(target_os = "linux"))]
+    pub fn rss_kib(&self) -> Option<u64> {
+        None
     }
 
     /// SIGKILL, as the OOM killer or a power cut would: no shutdown at all.

@@ -5,13 +5,15 @@
 //! Afterwards every callback got exactly its answer, no request failed at the
 //! connection level, the database holds exactly the valid callbacks, each
 //! once, and none of the invalid ones, and the server's memory did not grow
-//! past a warm-up.
+//! past a warm-up (on Linux, where `/proc` gives it; elsewhere the memory is
+//! not measured, and the test says so).
 //!
 //! In CI: 2,000 callbacks after a 1,000-callback warm-up. The long run
 //! (recorded in RELIABILITY.md):
 //!
 //! ```text
-//! LOAD_CALLBACKS=100000 cargo test -p install-tracker --release --test load -- --nocapture
+//! CALLBACK_BASE_URL=http://127.0.0.1:8080 LOAD_CALLBACKS=100000 \
+//!     cargo test -p install-tracker --release --test load -- --nocapture
 //! ```
 
 use crate::common;
@@ -120,19 +122,25 @@ async fn every_valid_callback_is_stored_once_no_invalid_one_is_and_memory_stays_
     // more than two points (a leak climbs steadily; a cache levels off).
     let total = warm + callbacks;
     let chunk = callbacks.div_ceil(10);
-    let mut rss = vec![rss_before];
+    let mut rss: Vec<u64> = rss_before.into_iter().collect();
     let started = Instant::now();
     for start in (warm..total).step_by(chunk as usize) {
         let range = start..(start + chunk).min(total);
         let answers = run(&client, &server.base_url, range.clone()).await;
         check_answers(&answers, range);
-        rss.push(server.rss_kib());
+        rss.extend(server.rss_kib());
     }
     let elapsed = started.elapsed();
     // Let the last blocking tasks and connections settle before measuring.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let rss_after = server.rss_kib();
     println!("load: VmRSS (KiB) after the warm-up and each tenth of the run: {rss:?}");
+    let memory = match (rss_before, rss_after) {
+        (Some(before), Some(after)) => {
+            format!("VmRSS {before} KiB after the warm-up, {after} KiB after the run")
+        }
+        _ => "memory not measured (VmRSS is read from /proc, on Linux only)".to_owned(),
+    };
 
     // The database: exactly the valid callbacks, each once, with its own
     // event and sequence number; nothing of the invalid ones.
@@ -168,17 +176,18 @@ async fn every_valid_callback_is_stored_once_no_invalid_one_is_and_memory_stays_
     println!(
         "load: {callbacks} callbacks ({} valid) after a {warm} warm-up, concurrency \
          {CONCURRENCY}, in {elapsed:.2?}: {per_second:.0}/s; 0 connection errors; \
-         VmRSS {rss_before} KiB after the warm-up, {rss_after} KiB after the run; \
-         database: {} callbacks, {} orgs",
+         {memory}; database: {} callbacks, {} orgs",
         (warm..total)
             .filter(|&i| Kind::of(i) == Kind::Valid)
             .count(),
         stored.values().map(Vec::len).sum::<usize>(),
         stored.len(),
     );
-    assert!(
-        rss_after <= rss_before + RSS_TOLERANCE_KIB,
-        "the server grew from {rss_before} KiB to {rss_after} KiB over {callbacks} callbacks \
-         (tolerance {RSS_TOLERANCE_KIB} KiB)"
-    );
+    if let (Some(before), Some(after)) = (rss_before, rss_after) {
+        assert!(
+            after <= before + RSS_TOLERANCE_KIB,
+            "the server grew from {before} KiB to {after} KiB over {callbacks} callbacks \
+             (tolerance {RSS_TOLERANCE_KIB} KiB)"
+        );
+    }
 }
