@@ -8,7 +8,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::hint::black_box;
 
-type HmacSha256 = Hmac<Sha256>;
+/// The HMAC the `HASH` header is checked with.
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// The fields of the payload, borrowed from the body (the axum server's
 /// too).
@@ -35,36 +36,53 @@ async fn on_zoho_authorise(
     body: web::Bytes,
     key: web::Data<HmacSha256>,
 ) -> HttpResponse {
+    let payload = match checked(&req, &body, key.get_ref()) {
+        Ok(payload) => payload,
+        Err(refused) => return refused,
+    };
+    black_box((payload.org_id, payload.security_context));
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OK_BODY)
+}
+
+/// The sample callback's checks, in order: one `HASH` header of hex that
+/// verifies against `body` under `key`, a JSON `Content-Type`, and a body
+/// that parses as an `onZohoAuthorise` payload. The refusal (401, 415 or
+/// 400) otherwise. The store's hand-written server checks the same way.
+#[inline]
+pub(crate) fn checked<'a>(
+    req: &HttpRequest,
+    body: &'a [u8],
+    key: &HmacSha256,
+) -> Result<Payload<'a>, HttpResponse> {
     let mut hashes = req.headers().get_all("hash");
     let (Some(hash), None) = (hashes.next(), hashes.next()) else {
-        return refuse(HttpResponse::Unauthorized());
+        return Err(refuse(HttpResponse::Unauthorized()));
     };
     let mut tag = [0u8; 32];
     if hex::decode_to_slice(hash.as_bytes(), &mut tag).is_err() {
-        return refuse(HttpResponse::Unauthorized());
+        return Err(refuse(HttpResponse::Unauthorized()));
     }
-    let mut mac = key.get_ref().clone();
-    mac.update(&body);
+    let mut mac = key.clone();
+    mac.update(body);
     if mac.verify_slice(&tag).is_err() {
-        return refuse(HttpResponse::Unauthorized());
+        return Err(refuse(HttpResponse::Unauthorized()));
     }
     let json = req
         .headers()
         .get(CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"application/json"));
     if !json {
-        return refuse(HttpResponse::UnsupportedMediaType());
+        return Err(refuse(HttpResponse::UnsupportedMediaType()));
     }
-    let Ok(payload) = serde_json::from_slice::<Payload<'_>>(&body) else {
-        return refuse(HttpResponse::BadRequest());
+    let Ok(payload) = serde_json::from_slice::<Payload<'_>>(body) else {
+        return Err(refuse(HttpResponse::BadRequest()));
     };
     if payload.event != "onZohoAuthorise" {
-        return refuse(HttpResponse::BadRequest());
+        return Err(refuse(HttpResponse::BadRequest()));
     }
-    black_box((payload.org_id, payload.security_context));
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(OK_BODY)
+    Ok(payload)
 }
 
 fn refuse(mut status: actix_web::HttpResponseBuilder) -> HttpResponse {

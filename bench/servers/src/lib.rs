@@ -10,11 +10,20 @@
 //! - [`axum_framework`], [`axum_hand_written`]: the same two on axum (the
 //!   framework through callback-axum, the hand-written handler with axum's
 //!   `Bytes` extractor under the same limit), each on a one-thread Tokio
-//!   runtime ([`serve_axum`]).
+//!   runtime ([`serve_axum`]);
+//! - `store_framework`, `store_hand_written` (feature `store`): the same
+//!   callback with the framework's installation store, against a
+//!   hand-written upsert through the same driver with the same durability
+//!   and the security context sealed the same way, on the database of
+//!   `DATABASE_URL` (SQLite or PostgreSQL) under `ZOHO_STORE_KEY`
+//!   (`store`);
+//! - `desk_framework`, `desk_hand_written` (feature `desk`): a Desk
+//!   delivery of `Ticket_Add` events (`desk`), the framework's webhook
+//!   against a hand-written actix-web handler doing the same work.
 //!
-//! All read the secret from `ZOHO_EXTENSION_SECRET` and listen on
-//! `127.0.0.1:$BENCH_PORT` (default 8080) with one worker: the load script
-//! pins each to one core.
+//! All but the Desk servers read the secret from `ZOHO_EXTENSION_SECRET`;
+//! all listen on `127.0.0.1:$BENCH_PORT` (default 8080) with one worker:
+//! the load script pins each to one core.
 
 pub mod hand_written;
 
@@ -26,6 +35,24 @@ pub mod axum_hand_written;
 
 #[cfg(feature = "axum-framework")]
 pub mod axum_framework;
+
+#[cfg(feature = "store")]
+pub mod store;
+
+#[cfg(feature = "store")]
+pub mod store_framework;
+
+#[cfg(feature = "store")]
+pub mod store_hand_written;
+
+#[cfg(feature = "desk")]
+pub mod desk;
+
+#[cfg(feature = "desk")]
+pub mod desk_framework;
+
+#[cfg(feature = "desk")]
+pub mod desk_hand_written;
 
 /// The path both serve, the default for `onZohoAuthorise`.
 pub const PATH: &str = "/callbacks/onZohoAuthorise";
@@ -51,6 +78,29 @@ pub fn address() -> std::io::Result<(&'static str, u16)> {
         Err(_) => 8080,
     };
     Ok(("127.0.0.1", port))
+}
+
+/// Serves the apps `app` makes at [`address`] with actix-web on one worker
+/// (1 s to shut down), until the process is killed: every actix-web
+/// server of the load script.
+pub async fn serve_actix<F, T, B>(app: F) -> std::io::Result<()>
+where
+    F: Fn() -> actix_web::App<T> + Send + Clone + 'static,
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    actix_web::HttpServer::new(app)
+        .workers(1)
+        .shutdown_timeout(1)
+        .bind(address()?)?
+        .run()
+        .await
 }
 
 /// Serves `app` at [`address`] on a one-thread Tokio runtime (accepting

@@ -1,15 +1,10 @@
 //! The framework's server for `bench/load.sh`: `callbacks![noop]` on one
 //! worker at `127.0.0.1:$BENCH_PORT`, secret from `ZOHO_EXTENSION_SECRET`.
 
-use actix_web::{App, HttpServer};
+use actix_web::App;
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     let routes = bench_servers::framework::routes(&bench_servers::secret_from_env()?);
-    HttpServer::new(move || App::new().service(routes.clone()))
-        .workers(1)
-        .shutdown_timeout(1)
-        .bind(bench_servers::address()?)?
-        .run()
-        .await
+    bench_servers::serve_actix(move || App::new().service(routes.clone())).await
 }
