@@ -78,3 +78,70 @@ fn appending_the_listener_keeps_each_member_text() {
         Ok(merged.as_str())
     );
 }
+
+/// The `desk_delivery` target's checks, compiled here too, so that every
+/// committed seed runs through them in `cargo test`.
+#[path = "../../../fuzz/fuzz_targets/checks/desk_delivery.rs"]
+mod desk_delivery;
+
+/// Every `seed-*` of `fuzz/corpus/desk_delivery` passes the target's
+/// checks and gives the refusal (or the batch) its name says: a seed that
+/// stopped being what it was made for would no longer steer the fuzzer
+/// there.
+#[test]
+fn every_desk_delivery_seed_passes_the_fuzz_targets_checks() {
+    use desk_delivery::Checked;
+    let ok = |events| Checked {
+        token: Ok(()),
+        batch: Ok(events),
+    };
+    let refused = |token, batch| Checked { token, batch };
+    let expected = [
+        ("seed-absent", refused(Err("missing_token"), Ok(1))),
+        (
+            "seed-alg-none",
+            refused(Err("unsupported_algorithm"), Ok(0)),
+        ),
+        (
+            "seed-body-duplicate-field",
+            refused(Ok(()), Err("invalid_payload")),
+        ),
+        ("seed-body-not-json", refused(Ok(()), Err("invalid_json"))),
+        ("seed-body-object", refused(Ok(()), Err("invalid_payload"))),
+        ("seed-ec-kid", refused(Err("wrong_key_type"), Ok(0))),
+        ("seed-empty-array", ok(0)),
+        ("seed-expired", refused(Err("token_expired"), Ok(0))),
+        (
+            "seed-hs256-public-key",
+            refused(Err("unsupported_algorithm"), Ok(0)),
+        ),
+        (
+            "seed-other-key",
+            refused(Err("token_signature_mismatch"), Ok(1)),
+        ),
+        ("seed-repeated", refused(Err("repeated_token"), Ok(0))),
+        ("seed-valid-millis", ok(1)),
+        ("seed-valid-signed", ok(1)),
+        ("seed-valid-token", ok(2)),
+        ("seed-wrong-issuer", refused(Err("wrong_issuer"), Ok(0))),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/desk_delivery");
+    let mut seeds: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the corpus directory")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.starts_with("seed-"))
+        .collect();
+    seeds.sort();
+    let names: Vec<&str> = expected.iter().map(|(name, _)| *name).collect();
+    assert_eq!(seeds, names, "every seed has its expected result here");
+    for (name, expected) in expected {
+        let input = std::fs::read(dir.join(name)).expect("a seed");
+        assert_eq!(desk_delivery::check(&input), expected, "{name}");
+    }
+}
