@@ -379,12 +379,11 @@ pub enum BuildError {
         /// What is wrong with its path.
         source: PathError,
     },
-    /// A handler takes an `Installation`, and no installation store is
-    /// configured.
+    /// A handler takes an `Installation` or an `Option<Installation>`,
+    /// and no installation store is configured.
     #[error(
-        "`{handler}` takes an `Installation`, which needs the installation store: call \
-         `.installations(store)` with the store of `StoreOptions::open` (or take \
-         `Option<Installation>`)"
+        "`{handler}` takes an `Installation` (or an `Option<Installation>`), which needs the \
+         installation store: call `.installations(store)` with the store of `StoreOptions::open`"
     )]
     NoInstallationStore {
         /// The handler.

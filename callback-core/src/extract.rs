@@ -74,8 +74,8 @@ impl<'a> CallContext<'a> {
 /// Provided: [`Callback`], [`Payload`], [`Event`], [`OrgId`],
 /// [`SecurityContext`] (refused with `400 invalid_payload` when the payload
 /// has none), [`Extra`], [`State<T>`], with feature `store` the org's
-/// `Installation`, and `Option<T>` of any of them (`None` instead of a
-/// refusal).
+/// `Installation`, and `Option<T>` of those whose absence means something
+/// ([`OptionalFromCallback`]: `SecurityContext`, `Installation`).
 /// Implement it for your own types to extract them the same way: the
 /// extraction may await (a pool checkout), and refuses with a rejection
 /// type of your own that chooses the answer's status and code
@@ -191,14 +191,59 @@ impl FromCallback for SecurityContext {
     }
 }
 
-/// An optional argument: `Some` when `T` can be extracted, `None` when it
-/// cannot (a payload without `securityContext`, state that was not
-/// provided). It never refuses the callback, and needs no state at mount time.
-impl<T: FromCallback> FromCallback for Option<T> {
+/// A type a handler can take as `Option<T>`: `None` where its absence
+/// means something (a payload without `securityContext`), and still a
+/// refusal for anything else (like axum's `OptionalFromRequestParts`).
+///
+/// An extractor opts in by implementing it; `Option<T>` of any other
+/// argument does not compile. [`State<T>`] never opts in: state that was
+/// not provided is a mistake, which building the router reports, never a
+/// silent `None`.
+#[diagnostic::on_unimplemented(
+    message = "`Option<{Self}>` cannot be a callback handler argument: `{Self}` is never optional",
+    label = "`{Self}` does not implement `OptionalFromCallback`",
+    note = "`Option<T>` is `None` only where the absence means something (`Option<SecurityContext>`, `Option<Installation>`); missing state is a mistake that building the router reports, never a silent `None`: provide it with `.state(value)`, or provide an `Option<T>` with `.state(Some(value))` / `.state(None::<T>)` and take `State<Option<T>>`"
+)]
+pub trait OptionalFromCallback: Sized {
+    /// What a refusal answers.
+    type Rejection: IntoRejection;
+
+    /// Extracts the value, `None` where it is absent, or refuses the
+    /// callback.
+    fn from_callback_optional(
+        cx: &CallContext<'_>,
+    ) -> impl Future<Output = Result<Option<Self>, Self::Rejection>> + Send;
+
+    /// Checks, when the handlers are mounted, that the state the
+    /// extractor needs is present (as [`FromCallback::check_state`]).
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        let _ = state;
+        Ok(())
+    }
+}
+
+/// An optional argument, for extractors that opt in
+/// ([`OptionalFromCallback`]).
+impl<T: OptionalFromCallback> FromCallback for Option<T> {
+    type Rejection = T::Rejection;
+
+    fn from_callback(
+        cx: &CallContext<'_>,
+    ) -> impl Future<Output = Result<Self, T::Rejection>> + Send {
+        T::from_callback_optional(cx)
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        <T as OptionalFromCallback>::check_state(state)
+    }
+}
+
+/// `None` when the payload has no `securityContext`.
+impl OptionalFromCallback for SecurityContext {
     type Rejection = Infallible;
 
-    async fn from_callback(cx: &CallContext<'_>) -> Result<Self, Infallible> {
-        Ok(T::from_callback(cx).await.ok())
+    async fn from_callback_optional(cx: &CallContext<'_>) -> Result<Option<Self>, Infallible> {
+        Ok(cx.callback().security_context().cloned())
     }
 }
 

@@ -130,8 +130,8 @@
 //! locked for the transaction), each Desk event is claimed by one instance
 //! whichever gets it, and every instance reads what any committed.
 
-use crate::desk::{DeskContext, DeskEvent, FromDeskEvent};
-use crate::extract::{CallContext, FromCallback};
+use crate::desk::{DeskContext, DeskEvent, FromDeskEvent, OptionalFromDeskEvent};
+use crate::extract::{CallContext, FromCallback, OptionalFromCallback};
 use crate::outcome::{Rejection, RejectionKind};
 use crate::state::{MissingState, StateMap};
 use crate::{Callback, OrgId};
@@ -393,7 +393,6 @@ fn no_store() -> Rejection {
 /// Needs [`RouterBuilder::installations`](crate::RouterBuilder::installations):
 /// building refuses a handler that takes it without a store
 /// ([`BuildError::NoInstallationStore`](crate::BuildError::NoInstallationStore)).
-/// `Option<Installation>` needs none, and is `None` without one.
 impl FromCallback for Installation {
     type Rejection = Rejection;
 
@@ -406,11 +405,26 @@ impl FromCallback for Installation {
     }
 }
 
+/// `Option<Installation>` needs the store as `Installation` does (building
+/// refuses it without one: `None` would hide the missing store forever);
+/// with one, the org's installation is always there for a callback, which
+/// the store committed before the handler runs.
+impl OptionalFromCallback for Installation {
+    type Rejection = Rejection;
+
+    async fn from_callback_optional(cx: &CallContext<'_>) -> Result<Option<Self>, Rejection> {
+        Ok(cx.installation().cloned())
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        state.require::<StoreState>()
+    }
+}
+
 /// The installation of the delivery's org, as the store holds it when the
 /// delivery arrives. An org the store has no callback from fails the event
 /// with `409 unknown_installation` before its handler runs: take
-/// `Option<Installation>` to handle those events too (it is `None` then,
-/// and without a store).
+/// `Option<Installation>` to handle those events too (it is `None` then).
 impl FromDeskEvent for Installation {
     type Rejection = Rejection;
 
@@ -423,6 +437,24 @@ impl FromDeskEvent for Installation {
                 "the installation store has no callback from this org, and the handler needs \
                  its installation",
             )),
+        }
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        state.require::<StoreState>()
+    }
+}
+
+/// `None` for an org the store has no callback from; like `Installation`,
+/// it needs the store (building refuses it without one).
+impl OptionalFromDeskEvent for Installation {
+    type Rejection = Rejection;
+
+    async fn from_desk_event_optional(cx: &DeskContext<'_>) -> Result<Option<Self>, Rejection> {
+        match cx.installation() {
+            Some(installation) => Ok(Some(installation.clone())),
+            None if cx.state().get::<StoreState>().is_none() => Err(no_store()),
+            None => Ok(None),
         }
     }
 

@@ -200,7 +200,7 @@ pub use callback_spec::{
 pub use callback_store;
 #[cfg(feature = "store")]
 pub use callback_store::{Installation, InstallationStore};
-pub use extract::{CallContext, Extra, FromCallback, State};
+pub use extract::{CallContext, Extra, FromCallback, OptionalFromCallback, State};
 pub use handler::{
     Gone, Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,
 };

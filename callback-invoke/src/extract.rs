@@ -2,9 +2,10 @@
 
 use crate::client::InvokeClient;
 use crate::request::Invoke;
-use callback_core::desk::{DeskContext, FromDeskEvent};
+use callback_core::desk::{DeskContext, FromDeskEvent, OptionalFromDeskEvent};
 use callback_core::{
-    CallContext, FromCallback, InvokeTarget, MissingState, Rejection, RejectionKind, StateMap,
+    CallContext, FromCallback, InvokeTarget, MissingState, OptionalFromCallback, Rejection,
+    RejectionKind, StateMap,
 };
 
 impl InvokeClient {
@@ -72,6 +73,40 @@ impl FromDeskEvent for Invoke {
             )
         })?;
         Ok(client.bind(delivery.org_id(), context))
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        state.require::<InvokeClient>()
+    }
+}
+
+/// `None` for a callback without `securityContext`; the client is still
+/// needed (mounting fails without it: to run without a client, provide an
+/// `Option<InvokeClient>` and take `State<Option<InvokeClient>>`).
+impl OptionalFromCallback for Invoke {
+    type Rejection = Rejection;
+
+    async fn from_callback_optional(cx: &CallContext<'_>) -> Result<Option<Self>, Rejection> {
+        Ok(client(cx.state())?.for_callback(cx.callback()))
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        state.require::<InvokeClient>()
+    }
+}
+
+/// `None` for a delivery whose URL carries no `securityContext`; the
+/// client is still needed, as for [`Invoke`].
+impl OptionalFromDeskEvent for Invoke {
+    type Rejection = Rejection;
+
+    async fn from_desk_event_optional(cx: &DeskContext<'_>) -> Result<Option<Self>, Rejection> {
+        let client = client(cx.state())?;
+        let delivery = cx.delivery();
+        Ok(delivery
+            .security_context()
+            .cloned()
+            .map(|context| client.bind(delivery.org_id(), context)))
     }
 
     fn check_state(state: &StateMap) -> Result<(), MissingState> {

@@ -73,9 +73,9 @@ impl<'a> DeskContext<'a> {
 /// [`OrgId`](crate::OrgId), [`SecurityContext`](crate::SecurityContext)
 /// (`400 invalid_query` when the URL carries none), [`State<T>`](crate::State),
 /// `Invoke` (callback-invoke), with feature `store` the org's
-/// `Installation`, and `Option<T>` of any of them. An argument
-/// that cannot be extracted fails the delivery at that event before its
-/// handler runs.
+/// `Installation`, and `Option<T>` of those whose absence means something
+/// ([`OptionalFromDeskEvent`]). An argument that cannot be extracted fails
+/// the delivery at that event before its handler runs.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a Desk event handler argument",
     label = "the framework cannot provide a `{Self}` to a Desk event handler",
@@ -163,14 +163,65 @@ impl FromDeskEvent for super::EventTime {
     }
 }
 
-/// An optional argument: `Some` when `T` can be extracted, `None` when it
-/// cannot (no `prevState`, no `securityContext`, a payload of another
-/// shape). It never refuses the event, and needs no state at mount time.
-impl<T: FromDeskEvent + Send> FromDeskEvent for Option<T> {
+/// A type a Desk event handler can take as `Option<T>`: `None` where its
+/// absence means something (no `prevState`, no `eventTime`, no
+/// `securityContext` in the URL, the payload of another event type), and
+/// still a refusal for anything else (a `prevState` that is there but
+/// malformed). `Option<T>` of any other argument does not compile;
+/// [`State<T>`](crate::State) never opts in.
+#[diagnostic::on_unimplemented(
+    message = "`Option<{Self}>` cannot be a Desk event handler argument: `{Self}` is never optional",
+    label = "`{Self}` does not implement `OptionalFromDeskEvent`",
+    note = "`Option<T>` is `None` only where the absence means something (`Option<PrevState<T>>`, `Option<EventTime>`, `Option<SecurityContext>`, `Option<Ticket>`, `Option<Installation>`); missing state is a mistake that building the router reports, never a silent `None`: provide it with `.state(value)`, or provide an `Option<T>` and take `State<Option<T>>`"
+)]
+pub trait OptionalFromDeskEvent: Sized {
+    /// What a refusal answers.
+    type Rejection: IntoRejection;
+
+    /// Extracts the value, `None` where it is absent, or refuses the event.
+    fn from_desk_event_optional(
+        cx: &DeskContext<'_>,
+    ) -> impl Future<Output = Result<Option<Self>, Self::Rejection>> + Send;
+
+    /// Checks, when the handlers are mounted, that the state the
+    /// extractor needs is present.
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        let _ = state;
+        Ok(())
+    }
+}
+
+/// An optional argument, for extractors that opt in
+/// ([`OptionalFromDeskEvent`]).
+impl<T: OptionalFromDeskEvent> FromDeskEvent for Option<T> {
+    type Rejection = T::Rejection;
+
+    fn from_desk_event(
+        cx: &DeskContext<'_>,
+    ) -> impl Future<Output = Result<Self, T::Rejection>> + Send {
+        T::from_desk_event_optional(cx)
+    }
+
+    fn check_state(state: &StateMap) -> Result<(), MissingState> {
+        <T as OptionalFromDeskEvent>::check_state(state)
+    }
+}
+
+/// `None` when the webhook's URL carries no `securityContext`.
+impl OptionalFromDeskEvent for crate::SecurityContext {
     type Rejection = Infallible;
 
-    async fn from_desk_event(cx: &DeskContext<'_>) -> Result<Self, Infallible> {
-        Ok(T::from_desk_event(cx).await.ok())
+    async fn from_desk_event_optional(cx: &DeskContext<'_>) -> Result<Option<Self>, Infallible> {
+        Ok(cx.delivery().security_context().cloned())
+    }
+}
+
+/// `None` when the event carries no `eventTime`.
+impl OptionalFromDeskEvent for super::EventTime {
+    type Rejection = Infallible;
+
+    async fn from_desk_event_optional(cx: &DeskContext<'_>) -> Result<Option<Self>, Infallible> {
+        Ok(cx.event().event_time())
     }
 }
 

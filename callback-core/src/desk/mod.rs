@@ -11,7 +11,7 @@
 //! | [`DeskEvent`], [`Delivery`], [`EventTime`], [`DeskId`] | one event (type, org, time, payload, previous state, every other field) and its delivery (org, security context) |
 //! | [`parse_batch`], [`BatchError`] | the body: an array of events, each refusal typed |
 //! | [`Ticket`], [`TicketThread`], [`TicketComment`], [`PrevState`] | typed payloads of the ticket events, every other field kept |
-//! | [`FromDeskEvent`], [`DeskContext`] | handler arguments |
+//! | [`FromDeskEvent`], [`OptionalFromDeskEvent`], [`DeskContext`] | handler arguments |
 //! | [`DeskHandler`], [`DeskHandlerList`] (`desk_events![]`) | the handlers |
 //! | [`DeskKeys`], [`JwksSource`], [`KeySettings`] | Desk's key set: fetched, cached, refetched on an unknown `kid` |
 //! | [`TokenVerifier`], [`TokenError`], [`TokenPolicy`] | the `X-ZDesk-JWT` check |
@@ -37,7 +37,7 @@ mod trace;
 
 pub use batch::{BatchError, BatchErrorKind, parse_batch};
 pub use event::{Delivery, DeskEvent};
-pub use extract::{DeskContext, FromDeskEvent, NO_SECURITY_CONTEXT};
+pub use extract::{DeskContext, FromDeskEvent, NO_SECURITY_CONTEXT, OptionalFromDeskEvent};
 pub use handler::{DeskHandler, DeskHandlerList, StaticDeskHandler};
 pub use id::{DeskId, InvalidDeskId};
 pub use keys::{

@@ -1,6 +1,6 @@
 //! Typed payloads of the ticket events, and the state before an update.
 
-use super::extract::{DeskContext, FromDeskEvent};
+use super::extract::{DeskContext, FromDeskEvent, OptionalFromDeskEvent};
 use super::id::{self, DeskId};
 use crate::outcome::{Rejection, RejectionKind};
 use callback_spec::{DeskEventKind, DeskEventType};
@@ -69,6 +69,23 @@ macro_rules! payload_extractor {
                 let event = cx.event();
                 check_kind::<$ty>(event.kind())?;
                 read(event.payload(), "payload", $name)
+            }
+        }
+
+        /// `None` for an event whose payload is of another type (a
+        /// catch-all handler's); a payload of this event type that does not
+        /// have the type's shape is still `400 invalid_payload`.
+        impl OptionalFromDeskEvent for $ty {
+            type Rejection = Rejection;
+
+            async fn from_desk_event_optional(
+                cx: &DeskContext<'_>,
+            ) -> Result<Option<Self>, Rejection> {
+                let event = cx.event();
+                match check_kind::<$ty>(event.kind()) {
+                    Ok(()) => read(event.payload(), "payload", $name).map(Some),
+                    Err(_) => Ok(None),
+                }
             }
         }
     };
@@ -293,6 +310,20 @@ impl<T: DeserializeOwned + Send> FromDeskEvent for PrevState<T> {
             )
         })?;
         read(prev, "prevState", std::any::type_name::<T>()).map(PrevState)
+    }
+}
+
+/// `None` for an event without `prevState`; a `prevState` that is not a
+/// `T` is still refused with `400 invalid_payload`.
+impl<T: DeserializeOwned + Send> OptionalFromDeskEvent for PrevState<T> {
+    type Rejection = Rejection;
+
+    async fn from_desk_event_optional(cx: &DeskContext<'_>) -> Result<Option<Self>, Rejection> {
+        match cx.event().prev_state() {
+            Some(prev) => read(prev, "prevState", std::any::type_name::<T>())
+                .map(|prev| Some(PrevState(prev))),
+            None => Ok(None),
+        }
     }
 }
 

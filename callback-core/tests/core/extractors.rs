@@ -1,14 +1,17 @@
-//! Extractors of the application's own, as the generated handlers call
-//! them: an extraction that awaits, and a refusal of its own type that
-//! chooses the answer's status and code, with no handler run.
+//! Extractors as the generated handlers call them: one of the
+//! application's own that awaits and refuses with a rejection of its own
+//! type, choosing the answer's status and code, with no handler run; and
+//! `Option<T>` of the extractors that opt in, `None` where the value is
+//! absent and still a refusal where it is malformed.
 
-use crate::common::{SECRET, dispatch, secret, signed};
-use callback_core::desk::{DeskContext, FromDeskEvent};
+use crate::common::{SECRET, SECURITY_CONTEXT, dispatch, secret, signed};
+use callback_core::desk::{DeskContext, DeskEvent, FromDeskEvent, PrevState, Ticket};
 use callback_core::testing::desk::{TestDelivery, test_keys, ticket_event};
 use callback_core::{
-    CallContext, DeskEventType, Event, FromCallback, IntoRejection, MissingState, Rejection,
-    Router, State, StateMap, callbacks, desk_events,
+    CallContext, DeskEventKind, DeskEventType, Event, FromCallback, IntoRejection, MissingState,
+    OrgId, Rejection, Router, SecurityContext, State, StateMap, callbacks, desk_events,
 };
+use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -175,5 +178,121 @@ fn an_extractor_of_its_own_needs_its_state_at_build_time() {
     assert!(
         error.to_string().contains("no state of type `") && error.to_string().contains("::Pool`"),
         "{error}"
+    );
+}
+
+/// What the optional arguments were, one line per run.
+#[derive(Clone, Default)]
+struct Saw(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Saw {
+    fn lines(&self) -> Vec<String> {
+        self.0.lock().expect("not poisoned").clone()
+    }
+}
+
+#[callback_macros::desk_event(Ticket_Update, include_prev_state)]
+async fn ticket_updated(prev: Option<PrevState<Ticket>>, saw: State<Saw>) {
+    let line = match prev {
+        Some(prev) => format!("prev subject {:?}", prev.subject),
+        None => "no prev".to_owned(),
+    };
+    saw.0.0.lock().expect("not poisoned").push(line);
+}
+
+#[callback_macros::desk_event(any)]
+async fn any_event(ticket: Option<Ticket>, saw: State<Saw>) {
+    let line = match ticket {
+        Some(ticket) => format!("ticket {}", ticket.id.get()),
+        None => "not a ticket".to_owned(),
+    };
+    saw.0.0.lock().expect("not poisoned").push(line);
+}
+
+fn optional_router(saw: &Saw) -> Router {
+    Router::builder(callbacks![])
+        .desk_events(desk_events![ticket_updated, any_event])
+        .desk_keys(test_keys())
+        .state(saw.clone())
+        .build()
+        .expect("builds")
+}
+
+#[tokio::test]
+async fn an_optional_prev_state_is_none_when_absent_and_refused_when_malformed() {
+    let saw = Saw::default();
+    let router = optional_router(&saw);
+    let update = || ticket_event(DeskEventType::TicketUpdate, 42, 7);
+    let deliver = |event| {
+        let router = &router;
+        async move {
+            let delivery = TestDelivery::new(42).event(event).build();
+            router.dispatch_desk(delivery.as_request()).await
+        }
+    };
+
+    let absent = deliver(update()).await;
+    assert_eq!(absent.status(), 200, "{absent:?}");
+    let present = deliver(update().with_prev_state(json!({"id": "7", "subject": "Before"}))).await;
+    assert_eq!(present.status(), 200, "{present:?}");
+    assert_eq!(saw.lines(), ["no prev", "prev subject Some(\"Before\")"]);
+
+    // There, but not a ticket (no id): refused, not swallowed as `None`.
+    let malformed = deliver(update().with_prev_state(json!({"subject": "Before"}))).await;
+    assert_eq!(
+        (malformed.status(), malformed.code()),
+        (400, "invalid_payload")
+    );
+    let message = malformed.rejection().expect("refused").message().to_owned();
+    assert!(message.contains("prevState is not a"), "{message}");
+    assert_eq!(saw.lines().len(), 2, "the handler did not run");
+}
+
+#[tokio::test]
+async fn an_optional_payload_is_none_for_another_event_type_and_refused_when_malformed() {
+    let saw = Saw::default();
+    let router = optional_router(&saw);
+    let comment = ticket_event(DeskEventType::TicketCommentAdd, 42, 3);
+    let added = ticket_event(DeskEventType::TicketAdd, 42, 5);
+    let delivery = TestDelivery::new(42).events([comment, added]).build();
+    let outcome = router.dispatch_desk(delivery.as_request()).await;
+    assert_eq!(outcome.status(), 200, "{outcome:?}");
+    assert_eq!(saw.lines(), ["not a ticket", "ticket 5"]);
+
+    let broken = DeskEvent::new(
+        DeskEventKind::Known(DeskEventType::TicketAdd),
+        OrgId::new(42),
+        json!({"id": "not a number"}),
+    );
+    let delivery = TestDelivery::new(42).event(broken).build();
+    let refused = router.dispatch_desk(delivery.as_request()).await;
+    assert_eq!((refused.status(), refused.code()), (400, "invalid_payload"));
+    assert_eq!(saw.lines().len(), 2, "the handler did not run");
+}
+
+#[callback_macros::on_update]
+async fn context_or_not(ctx: Option<SecurityContext>, saw: State<Saw>) {
+    let line = ctx.map_or("none".to_owned(), |ctx| ctx.expose().to_owned());
+    saw.0.0.lock().expect("not poisoned").push(line);
+}
+
+#[tokio::test]
+async fn an_optional_security_context_is_none_without_one() {
+    let saw = Saw::default();
+    let router = Router::builder(callbacks![context_or_not])
+        .secret(secret(SECRET))
+        .state(saw.clone())
+        .build()
+        .expect("builds");
+    let without = dispatch(
+        &router,
+        &signed(Event::Update).without_security_context().build(),
+    )
+    .await;
+    let with = dispatch(&router, &signed(Event::Update).build()).await;
+    assert_eq!((without.status(), with.status()), (200, 200));
+    assert_eq!(
+        saw.lines(),
+        ["none".to_owned(), SECURITY_CONTEXT.to_owned()]
     );
 }

@@ -637,7 +637,7 @@ async fn a_store_slower_than_the_deadline_is_503_at_the_deadline() {
 }
 
 #[test]
-fn an_installation_argument_without_a_store_fails_to_build_and_an_option_runs_with_none() {
+fn an_installation_argument_or_an_option_of_one_without_a_store_fails_to_build() {
     let error = Router::builder(callbacks![installed])
         .secret(secret(SECRET))
         .state(Hits::default())
@@ -653,9 +653,8 @@ fn an_installation_argument_without_a_store_fails_to_build_and_an_option_runs_wi
     assert_eq!(
         error.to_string(),
         format!(
-            "`{handler}` takes an `Installation`, which needs the installation store: call \
-             `.installations(store)` with the store of `StoreOptions::open` (or take \
-             `Option<Installation>`)"
+            "`{handler}` takes an `Installation` (or an `Option<Installation>`), which needs the \
+             installation store: call `.installations(store)` with the store of `StoreOptions::open`"
         )
     );
     let error = Router::builder(callbacks![])
@@ -669,19 +668,27 @@ fn an_installation_argument_without_a_store_fails_to_build_and_an_option_runs_wi
         "{error:?}"
     );
 
-    let hits = Hits::default();
-    let router = Router::builder(callbacks![updated])
+    // `Option<Installation>` needs the store too: without one it would be
+    // `None` forever, hiding the missing `.installations(store)`.
+    let error = Router::builder(callbacks![updated])
         .secret(secret(SECRET))
-        .state(hits.clone())
+        .state(Hits::default())
         .build()
-        .unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
+        .unwrap_err();
+    assert!(
+        matches!(&error, BuildError::NoInstallationStore { handler } if handler.ends_with("::updated")),
+        "{error:?}"
+    );
+    let error = Router::builder(callbacks![])
+        .desk_events(desk_events![ticket_added])
+        .desk_keys(test_keys())
+        .state(Hits::default())
         .build()
-        .unwrap();
-    let outcome = runtime.block_on(send(&router, Event::Update, "ctx"));
-    assert_eq!(outcome.status(), 200);
-    assert_eq!(hits.seen(), ["onUpdate no installation"]);
+        .unwrap_err();
+    assert!(
+        matches!(&error, BuildError::NoInstallationStore { handler } if handler.ends_with("::ticket_added")),
+        "{error:?}"
+    );
 }
 
 #[test]

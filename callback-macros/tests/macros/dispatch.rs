@@ -172,19 +172,10 @@ async fn annotated_functions_stay_callable() {
     assert_eq!(seen.take(), ["onInstall 5", "onUninstall 6"]);
 }
 
-/// State nobody provides.
-#[derive(Clone)]
-struct NeverProvided;
-
 #[on_update]
-async fn optional_arguments(
-    state: Option<State<NeverProvided>>,
-    ctx: Option<SecurityContext>,
-    seen: State<Seen>,
-) {
+async fn optional_arguments(ctx: Option<SecurityContext>, seen: State<Seen>) {
     seen.push(format!(
-        "state={} ctx={}",
-        state.is_some(),
+        "ctx={}",
         ctx.map_or("none".to_owned(), |c| c.expose().to_owned())
     ));
 }
@@ -192,7 +183,6 @@ async fn optional_arguments(
 #[tokio::test]
 async fn an_optional_argument_is_none_instead_of_a_refusal() {
     let seen = Seen::default();
-    // Mounting does not require the optional state.
     let router = Router::builder(callbacks![optional_arguments])
         .secret(secret())
         .state(seen.clone())
@@ -208,8 +198,8 @@ async fn an_optional_argument_is_none_instead_of_a_refusal() {
     assert_eq!(
         seen.take(),
         [
-            format!("state=false ctx={TEST_SECURITY_CONTEXT}"),
-            "state=false ctx=none".to_owned()
+            format!("ctx={TEST_SECURITY_CONTEXT}"),
+            "ctx=none".to_owned()
         ]
     );
 }

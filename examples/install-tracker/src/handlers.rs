@@ -8,7 +8,7 @@
 
 use crate::db::Db;
 use callback_actix::prelude::*;
-use callback_invoke::Invoke;
+use callback_invoke::{Invoke, InvokeClient};
 
 /// The Desk API that lists an installation's config params, read back
 /// through Zoho's Invoke API on `onConfigParamAdd`.
@@ -58,14 +58,15 @@ pub async fn updated(cb: Callback, db: State<Db>) -> Result<(), HandlerError> {
 /// `ZOHO_INVOKE_BASE_URL`), they are then read back through Zoho with the
 /// callback's security context into a [`TrackerConfig`], and its label
 /// stored; without one (or without a security context in the payload),
-/// `zoho` is `None`, nothing calls out, and the org has no label.
+/// nothing calls out, and the org has no label.
 #[on_config_param_add]
 pub async fn config_param_added(
     cb: Callback,
     db: State<Db>,
-    zoho: Option<Invoke>,
+    invoke: State<Option<InvokeClient>>,
 ) -> Result<(), HandlerError> {
     db.record(&cb).await?;
+    let zoho: Option<Invoke> = invoke.as_ref().and_then(|client| client.for_callback(&cb));
     if let Some(zoho) = zoho {
         let config: TrackerConfig = zoho.config_params().get_as().await?;
         db.store_label(cb.org_id(), config.tracker_label).await?;

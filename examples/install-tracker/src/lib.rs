@@ -89,11 +89,9 @@ pub fn callback_routes_with_invoke(
         .desk_keys(desk_keys)
         .installations(db.store().clone())
         .state(db);
-    match invoke {
-        Some(client) => callbacks.state(client),
-        None => callbacks,
-    }
-    .build()
+    // Provided either way: the handler that uses it takes
+    // `State<Option<InvokeClient>>`.
+    callbacks.state(invoke).build()
 }
 
 /// Mounts the callbacks, the webhook and the read API, readable as

@@ -60,7 +60,7 @@ async fn each_event_changes_the_state_it_means() {
     .await
     .unwrap();
     for _ in 0..2 {
-        let no_invoke = None; // ZOHO_INVOKE_BASE_URL unset
+        let no_invoke = State(None); // ZOHO_INVOKE_BASE_URL unset
         config_param_added(
             callback(&db, Event::ConfigParamAdd, org).await,
             State(db.clone()),
