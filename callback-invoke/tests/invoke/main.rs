@@ -14,6 +14,7 @@ mod answer_shape;
 mod background;
 mod calls;
 mod config_params;
+mod desk;
 mod end_to_end;
 mod extension_logs;
 mod insecure_warning;

@@ -164,18 +164,9 @@ impl FakeZoho {
             desk: Mutex::new(Desk::default()),
         });
         let data = web::Data::from(Arc::clone(&shared));
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .default_service(web::to(answer))
-        })
-        .workers(1)
-        .disable_signals()
-        .shutdown_timeout(0)
-        .bind(("127.0.0.1", 0))
-        .expect("bind 127.0.0.1:0");
-        let addr = server.addrs()[0];
-        actix_web::rt::spawn(server.run());
+        let addr = serve(move |app| {
+            app.app_data(data.clone()).default_service(web::to(answer));
+        });
         FakeZoho { addr, shared }
     }
 
@@ -228,6 +219,22 @@ impl FakeZoho {
     pub fn logs(&self) -> Vec<Value> {
         self.shared.desk.lock().unwrap().logs.clone()
     }
+}
+
+/// Serves the app `configure` sets up on `127.0.0.1:0` with one worker,
+/// in the current actix system (`#[actix_web::test]`); its address. The
+/// worker runs on a thread of its own, where `configure` is called once
+/// before the first request.
+pub fn serve(configure: impl Fn(&mut web::ServiceConfig) + Send + Clone + 'static) -> SocketAddr {
+    let server = HttpServer::new(move || App::new().configure(configure.clone()))
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(0)
+        .bind(("127.0.0.1", 0))
+        .expect("bind 127.0.0.1:0");
+    let addr = server.addrs()[0];
+    actix_web::rt::spawn(server.run());
+    addr
 }
 
 fn text(value: &Value) -> String {
