@@ -187,12 +187,13 @@ pub use callback_core::__private;
 pub mod prelude {
     pub use crate::{CallbackRoutes, Callbacks};
     pub use callback_core::desk::{
-        Delivery, DeskEvent, DeskId, DeskKeys, EventTime, FromDeskEvent, PrevState, Ticket,
-        TicketComment, TicketThread, TokenPolicy,
+        Delivery, DeskEvent, DeskId, DeskKeys, EventTime, FromDeskEvent, OptionalFromDeskEvent,
+        PrevState, Ticket, TicketComment, TicketThread, TokenPolicy,
     };
     pub use callback_core::{
-        Callback, DeskEventKind, DeskEventType, Event, Extra, FromCallback, Gone, HandlerError,
-        OrgId, Payload, Secret, SecurityContext, State, callbacks, desk_events,
+        Callback, DeskEventKind, DeskEventType, ErrorStatus, Event, Extra, FromCallback, Gone,
+        HandlerError, IntoRejection, OptionalFromCallback, OrgId, Payload, Rejection, Secret,
+        SecurityContext, State, callbacks, desk_events,
     };
     #[cfg(feature = "invoke")]
     pub use callback_invoke::{

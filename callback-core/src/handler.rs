@@ -99,14 +99,119 @@ impl HandlerList {
 ///
 /// Handlers may also return `Result<(), E>` for any `E: Display`
 /// (`anyhow::Error`, their own types): this type is a convenience, not a
-/// requirement. The message is logged; the caller only sees
-/// `500 handler_error`.
-pub struct HandlerError(Box<dyn std::error::Error + Send + Sync>);
+/// requirement. The message is logged, never sent; the caller sees `500
+/// handler_error`, or the status and code an error chose through
+/// [`ErrorStatus`] ([`HandlerError::with_status`]).
+pub struct HandlerError {
+    error: Box<dyn std::error::Error + Send + Sync>,
+    /// The status and code an [`ErrorStatus`] chose.
+    answer: Option<(u16, &'static str)>,
+}
+
+/// How a handler's error answers the caller: a status and a code, `500
+/// handler_error` unless it says otherwise. Its message is still logged
+/// only, never sent.
+///
+/// Implement it for your error type, and turn the error into a
+/// [`HandlerError`] with [`HandlerError::with_status`] (`map_err` before
+/// `?`). A handler returning `Result<(), YourError>` directly answers `500
+/// handler_error` whatever the impl says: `with_status` is where the
+/// status is read.
+///
+/// The status must be `400` to `599` and the code 1 to 64 of `a-z`, `0-9`
+/// and `_`, not one of the framework's own (as for
+/// [`Rejection::custom`]); otherwise the caller gets `500 handler_error`,
+/// and the log says why.
+///
+/// ```
+/// use callback_core::{ErrorStatus, HandlerError};
+///
+/// #[derive(Debug, thiserror::Error)]
+/// enum SaveError {
+///     #[error("org {0} is saved by another request")]
+///     Busy(u64),
+///     #[error("the database is down")]
+///     Down,
+///     #[error("the row is corrupt")]
+///     Corrupt,
+/// }
+///
+/// impl ErrorStatus for SaveError {
+///     fn status(&self) -> u16 {
+///         match self {
+///             SaveError::Busy(_) => 409,
+///             SaveError::Down => 503,
+///             SaveError::Corrupt => 500,
+///         }
+///     }
+///
+///     fn code(&self) -> &'static str {
+///         match self {
+///             SaveError::Busy(_) => "conflict",
+///             SaveError::Down => "try_later",
+///             SaveError::Corrupt => "handler_error",
+///         }
+///     }
+/// }
+///
+/// async fn save(org: u64) -> Result<(), SaveError> {
+///     Err(SaveError::Busy(org))
+/// }
+///
+/// // In a handler: `#[on_config_param_add] async fn saved(org: OrgId) -> Result<(), HandlerError>`.
+/// async fn saved(org: u64) -> Result<(), HandlerError> {
+///     save(org).await.map_err(HandlerError::with_status)?; // 409 conflict
+///     Ok(())
+/// }
+/// # let err = futures_util::FutureExt::now_or_never(saved(7)).unwrap().unwrap_err();
+/// # assert_eq!(err.answer(), (409, "conflict"));
+/// # assert_eq!(HandlerError::with_status(SaveError::Down).answer(), (503, "try_later"));
+/// # assert_eq!(HandlerError::msg("x").answer(), (500, "handler_error"));
+/// ```
+pub trait ErrorStatus {
+    /// The HTTP status: `500` unless the error says otherwise.
+    fn status(&self) -> u16 {
+        500
+    }
+
+    /// The code sent as `"error"`: `handler_error` unless the error says
+    /// otherwise.
+    fn code(&self) -> &'static str {
+        "handler_error"
+    }
+}
 
 impl HandlerError {
     /// An error with `message`.
     pub fn msg(message: impl fmt::Display) -> Self {
-        HandlerError(message.to_string().into())
+        HandlerError::new(message.to_string().into())
+    }
+
+    fn new(error: Box<dyn std::error::Error + Send + Sync>) -> Self {
+        HandlerError {
+            error,
+            answer: None,
+        }
+    }
+
+    /// `err`, answering with the status and code its [`ErrorStatus`]
+    /// chooses (its message logged, never sent).
+    pub fn with_status<E>(err: E) -> Self
+    where
+        E: ErrorStatus + std::error::Error + Send + Sync + 'static,
+    {
+        let answer = Some((err.status(), err.code()));
+        HandlerError {
+            error: Box::new(err),
+            answer,
+        }
+    }
+
+    /// The status and code this error asks to answer with: its
+    /// [`ErrorStatus`]'s, or `(500, "handler_error")`. (A Desk event
+    /// handler's [`Gone`] answers `410 gone` whatever this says.)
+    pub fn answer(&self) -> (u16, &'static str) {
+        self.answer.unwrap_or((500, "handler_error"))
     }
 
     /// The error a Desk event handler returns to answer the delivery with
@@ -114,13 +219,13 @@ impl HandlerError {
     /// [`Gone`]. A callback handler that returns it fails as any error does
     /// (`500 handler_error`): callbacks have no subscription to drop.
     pub fn gone() -> Self {
-        HandlerError(Box::new(Gone))
+        HandlerError::new(Box::new(Gone))
     }
 
     /// Whether this is [`HandlerError::gone`] (or a [`Gone`] converted with
     /// `?` or `.into()`).
     pub fn is_gone(&self) -> bool {
-        self.0.is::<Gone>()
+        self.error.is::<Gone>()
     }
 }
 
@@ -136,15 +241,15 @@ pub struct Gone;
 
 impl<E: Into<Box<dyn std::error::Error + Send + Sync>>> From<E> for HandlerError {
     fn from(err: E) -> Self {
-        HandlerError(err.into())
+        HandlerError::new(err.into())
     }
 }
 
 impl fmt::Display for HandlerError {
     /// The error and its sources, separated by `: `.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
+        write!(f, "{}", self.error)?;
+        let mut source = self.error.source();
         while let Some(s) = source {
             write!(f, ": {s}")?;
             source = s.source();
@@ -155,7 +260,7 @@ impl fmt::Display for HandlerError {
 
 impl fmt::Debug for HandlerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(&self.error, f)
     }
 }
 
@@ -201,7 +306,7 @@ fn into_handler_error<E: fmt::Display + 'static>(err: E) -> HandlerError {
         .downcast_mut::<Option<Box<dyn std::error::Error + Send + Sync>>>()
         .and_then(Option::take)
     {
-        return HandlerError(boxed);
+        return HandlerError::new(boxed);
     }
     match slot {
         Some(err) => HandlerError::msg(format_args!("{err:#}")),

@@ -202,7 +202,8 @@ pub use callback_store;
 pub use callback_store::{Installation, InstallationStore};
 pub use extract::{CallContext, Extra, FromCallback, OptionalFromCallback, State};
 pub use handler::{
-    Gone, Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult, StaticHandler,
+    ErrorStatus, Gone, Handler, HandlerError, HandlerFuture, HandlerList, IntoHandlerResult,
+    StaticHandler,
 };
 pub use invoke_target::InvokeTarget;
 pub use outcome::{

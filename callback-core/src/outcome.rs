@@ -16,7 +16,8 @@ macro_rules! rejection_kinds {
         pub enum RejectionKind {
             $( $(#[$doc])* $kind, )*
             /// The application chose the status and code itself: an
-            /// extractor's own rejection made with [`Rejection::custom`]. A rejection of this kind answers with
+            /// extractor's own rejection made with [`Rejection::custom`],
+            /// or a handler error's [`ErrorStatus`](crate::ErrorStatus). A rejection of this kind answers with
             /// the status and code it was made with; the kind has none of
             /// its own, so it is not in [`ALL`](Self::ALL), and
             /// [`status`](Self::status) and [`code`](Self::code) give

@@ -86,9 +86,10 @@ impl<T: crate::desk::FromDeskEvent> FromDeskEvent for T {
 
 /// What a handler's result means for the request: `Ok`; a `Gone`
 /// rejection for [`HandlerError::gone`] (a Desk delivery answers `410`; the
-/// callback router turns it into a failure); otherwise a `HandlerFailed`
-/// rejection with the error as its logged detail. The one function both
-/// kinds of handler expand to call.
+/// callback router turns it into a failure); a `Custom` rejection with the
+/// status and code an [`ErrorStatus`](crate::ErrorStatus) chose; otherwise
+/// a `HandlerFailed` rejection. The error is the logged detail of either,
+/// never sent. The one function both kinds of handler expand to call.
 pub fn handler_result(result: Result<(), HandlerError>) -> Result<(), Rejection> {
     result.map_err(|err| {
         if err.is_gone() {
@@ -97,11 +98,17 @@ pub fn handler_result(result: Result<(), HandlerError>) -> Result<(), Rejection>
                 "the handler answered 410 Gone; Zoho drops the subscription",
             );
         }
-        Rejection::new(
-            RejectionKind::HandlerFailed,
-            "the handler failed; see the server log",
-        )
-        .with_detail(err.to_string())
+        const FAILED: &str = "the handler failed; see the server log";
+        let failed = || Rejection::new(RejectionKind::HandlerFailed, FAILED);
+        match err.answer() {
+            (500, "handler_error") => failed().with_detail(err.to_string()),
+            (status, code) => match Rejection::custom(status, code, FAILED) {
+                Ok(chosen) => chosen.with_detail(err.to_string()),
+                Err(invalid) => failed().with_detail(format!(
+                    "{err} (its ErrorStatus is not answered: {invalid})"
+                )),
+            },
+        }
     })
 }
 
@@ -297,6 +304,79 @@ mod tests {
             name: Cow::Borrowed(name),
             module: Cow::Borrowed("m"),
         }
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("row 7 is held by another request (db password hunter2)")]
+    struct Chosen(u16, &'static str);
+
+    impl crate::ErrorStatus for Chosen {
+        fn status(&self) -> u16 {
+            self.0
+        }
+        fn code(&self) -> &'static str {
+            self.1
+        }
+    }
+
+    #[test]
+    fn a_handler_error_answers_the_status_and_code_its_error_status_chose() {
+        let answered = |result: Result<(), HandlerError>| {
+            let r = handler_result(result).unwrap_err();
+            (
+                r.kind(),
+                r.status(),
+                r.code(),
+                r.body(),
+                r.detail().map(str::to_owned),
+            )
+        };
+        let (kind, status, code, body, detail) =
+            answered(Err(HandlerError::with_status(Chosen(409, "conflict"))));
+        assert_eq!(
+            (kind, status, code),
+            (RejectionKind::Custom, 409, "conflict")
+        );
+        assert_eq!(
+            body,
+            r#"{"error":"conflict","message":"the handler failed; see the server log"}"#
+        );
+        assert_eq!(
+            detail.as_deref(),
+            Some("row 7 is held by another request (db password hunter2)")
+        );
+
+        // The default, and an error that does not choose: 500 handler_error.
+        for result in [
+            Err(HandlerError::with_status(Chosen(500, "handler_error"))),
+            Err(HandlerError::msg("plain")),
+        ] {
+            let (kind, status, code, ..) = answered(result);
+            assert_eq!(
+                (kind, status, code),
+                (RejectionKind::HandlerFailed, 500, "handler_error")
+            );
+        }
+        // What cannot be answered is 500 handler_error, and the log says why.
+        for (chosen, why) in [
+            (Chosen(200, "fine"), "status 200 is not an error status"),
+            (Chosen(409, "Conflict!"), "code `Conflict!` is not"),
+            (
+                Chosen(409, "signature_mismatch"),
+                "code `signature_mismatch` is the framework's own",
+            ),
+        ] {
+            let (kind, status, code, _, detail) = answered(Err(HandlerError::with_status(chosen)));
+            assert_eq!(
+                (kind, status, code),
+                (RejectionKind::HandlerFailed, 500, "handler_error")
+            );
+            let detail = detail.unwrap_or_default();
+            assert!(detail.contains(why) && detail.contains("row 7"), "{detail}");
+        }
+        // Gone is still Gone.
+        let (kind, status, ..) = answered(Err(HandlerError::gone()));
+        assert_eq!((kind, status), (RejectionKind::Gone, 410));
     }
 
     #[test]

@@ -13,5 +13,6 @@ mod server;
 
 mod building;
 mod contract;
+mod error_status;
 mod helpers;
 mod prefix;

@@ -6,6 +6,7 @@
 //! helpers).
 
 mod contract;
+mod error_status;
 mod helpers;
 mod logging;
 mod mounting;

@@ -34,6 +34,7 @@
 //! [`peer`] for requests no table row describes.
 
 pub mod cases;
+pub mod error_status;
 pub mod fixture;
 pub mod leaks;
 pub mod peer;
