@@ -198,8 +198,3 @@ pub mod prelude {
         on_tpa_revoke, on_uninstall, on_update, on_zoho_authorise,
     };
 }
-
-/// Compiles and runs every Rust block of the README, so it cannot go stale.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

@@ -123,10 +123,10 @@ impl Seen {
     }
 
     fn forget_oldest(&mut self) {
-        if let Some((digest, at)) = self.order.pop_front() {
-            if self.at.get(&digest) == Some(&at) {
-                self.at.remove(&digest);
-            }
+        if let Some((digest, at)) = self.order.pop_front()
+            && self.at.get(&digest) == Some(&at)
+        {
+            self.at.remove(&digest);
         }
     }
 }

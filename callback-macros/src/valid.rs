@@ -79,16 +79,16 @@ pub(crate) fn check(cx: &Ctxt, handler: &HandlerFn) {
             }
         }
     }
-    if let ReturnType::Type(_, ty) = &sig.output {
-        if let Some(impl_trait) = find_impl_trait(ty) {
-            cx.error_spanned_by(
-                impl_trait,
-                format!(
-                    "a {noun} cannot return `impl Trait`; return `()` or `Result<(), E>` \
-                     where `E: Display`"
-                ),
-            );
-        }
+    if let ReturnType::Type(_, ty) = &sig.output
+        && let Some(impl_trait) = find_impl_trait(ty)
+    {
+        cx.error_spanned_by(
+            impl_trait,
+            format!(
+                "a {noun} cannot return `impl Trait`; return `()` or `Result<(), E>` \
+                 where `E: Display`"
+            ),
+        );
     }
     if let Some(variadic) = &sig.variadic {
         cx.error_spanned_by(
