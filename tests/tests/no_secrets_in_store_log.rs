@@ -182,7 +182,10 @@ async fn everything_a_router_with_a_store_answers_and_logs_is_clean() {
     forbidden.assert_absent("the router's Debug", &format!("{router:?}"));
     forbidden.assert_absent("the store's Debug", &format!("{store:?}"));
     let log = capture.text();
-    assert!(log.contains("store_unavailable"), "the log was captured: {log}");
+    assert!(
+        log.contains("store_unavailable"),
+        "the log was captured: {log}"
+    );
     assert!(log.contains("stale_callback"), "{log}");
     forbidden.assert_absent("the log", &log);
 
