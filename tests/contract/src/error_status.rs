@@ -96,7 +96,7 @@ pub const EXPECTED: [(Event, u16, &str); 4] = [
 ];
 
 /// Sends each event of [`EXPECTED`] to `addr`, which serves
-/// [`callbacks`], and checks its status and exact body.
+/// [`callbacks()`], and checks its status and exact body.
 pub fn run(addr: SocketAddr) {
     for (event, status, code) in EXPECTED {
         let request = Request::from_callback(&callback(event).path(&default_path(event)));
