@@ -13,54 +13,11 @@
 //! arrived).
 
 use callback_contract::fixture::{self, callback};
+use callback_contract::in_process::dispatch;
 use callback_contract::leaks::bodies_around_the_security_context;
 use callback_contract::{Calls, Case, Forbidden, Framing, LogCapture, Request, cases};
-use callback_core::desk::DeskRequest;
-use callback_core::{CallbackRequest, Event, Outcome, Rejection, Router, signature_header};
+use callback_core::{Event, Router};
 use tracing_subscriber::filter::LevelFilter;
-
-/// What an adapter hands the router for `request`, sent whole: to a
-/// callback path or (with its query apart) a webhook path. Returns the
-/// outcome's `Debug` and body, and its rejection if it is one.
-async fn dispatch(router: &Router, request: &Request) -> (String, Option<Rejection>) {
-    let headers = |name: &'static str| {
-        request
-            .headers
-            .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_bytes())
-    };
-    if request.is_desk() {
-        let (path, query) = request
-            .path
-            .split_once('?')
-            .map_or((request.path.as_str(), None), |(p, q)| (p, Some(q)));
-        let outcome = router
-            .dispatch_desk(DeskRequest {
-                path,
-                query,
-                token: signature_header(headers("X-ZDesk-JWT")),
-                body: &request.body,
-            })
-            .await;
-        return (
-            format!("{outcome:?} {}", outcome.body()),
-            outcome.rejection().cloned(),
-        );
-    }
-    let request = CallbackRequest {
-        path: &request.path,
-        signature: signature_header(headers("HASH")),
-        content_type: headers("Content-Type").next(),
-        body: &request.body,
-    };
-    let outcome = router.dispatch(request).await;
-    let shown = format!("{outcome:?} {}", outcome.body());
-    match outcome {
-        Outcome::Rejected(rejection) => (shown, Some(rejection)),
-        Outcome::Handled(_) => (shown, None),
-    }
-}
 
 #[tokio::test]
 async fn every_rejection_from_the_router_is_clean_and_so_is_its_log() {

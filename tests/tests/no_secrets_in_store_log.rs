@@ -9,9 +9,9 @@
 //! A binary of its own: it installs the global subscriber.
 
 use callback_contract::fixture::{self, SECURITY_CONTEXT, callback};
+use callback_contract::in_process::dispatch;
 use callback_contract::{Calls, Case, Forbidden, Framing, LogCapture, cases};
 use callback_core::callback_store::{StoreKey, StoreKeys, StoreOptions, database_files};
-use callback_core::desk::DeskRequest;
 use callback_core::testing::desk::ticket_event;
 use callback_core::{CallbackRequest, DeskEventType, Event, Router, signature_header};
 use sqlx::Connection;
@@ -84,41 +84,8 @@ async fn everything_a_router_with_a_store_answers_and_logs_is_clean() {
 
     // The contract's requests, now each recorded (or refused) by the store.
     for case in &table {
-        let request = &case.request;
-        let headers = |name: &'static str| {
-            request
-                .headers
-                .iter()
-                .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_bytes())
-        };
-        let shown = if request.is_desk() {
-            let (path, query) = request
-                .path
-                .split_once('?')
-                .map_or((request.path.as_str(), None), |(p, q)| (p, Some(q)));
-            let outcome = router
-                .dispatch_desk(DeskRequest {
-                    path,
-                    query,
-                    token: signature_header(headers("X-ZDesk-JWT")),
-                    body: &request.body,
-                })
-                .await;
-            codes.push(outcome.code().to_owned());
-            format!("{outcome:?} {}", outcome.body())
-        } else {
-            let outcome = router
-                .dispatch(CallbackRequest {
-                    path: &request.path,
-                    signature: signature_header(headers("HASH")),
-                    content_type: headers("Content-Type").next(),
-                    body: &request.body,
-                })
-                .await;
-            codes.push(outcome.code().to_owned());
-            format!("{outcome:?} {}", outcome.body())
-        };
+        let (shown, rejection) = dispatch(&router, &case.request).await;
+        codes.push(rejection.map_or("ok", |r| r.code()).to_owned());
         forbidden.assert_absent(case.name, &shown);
     }
 

@@ -36,6 +36,7 @@
 pub mod cases;
 pub mod error_status;
 pub mod fixture;
+pub mod in_process;
 pub mod leaks;
 pub mod peer;
 pub mod table;
