@@ -11,9 +11,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// How long actix waits for a request head before answering `408`. Actix
-/// reads its clock in 500 ms steps, so a 408 can come up to 500 ms early: a
-/// shorter bound here answered 408 to whole heads sent at once on a loaded
-/// machine. Tests of stalled clients choose their own bound
+/// reads its clock in 500 ms steps, so a 408 can come up to 500 ms early:
+/// the bound leaves a loaded machine room to read a whole head sent at
+/// once. Tests of stalled clients choose their own bound
 /// ([`TestServer::start_with_head_timeout`]).
 pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
 
